@@ -1,0 +1,244 @@
+// Every configuration variable: its environment name, type, default and one-line doc (docs/configuration.md is checked against this).
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
+
+interface VarSpec<S extends z.ZodType, D extends string | undefined> {
+  env: string;
+  schema: S;
+  /** The default as the string a user would write in `.env`; undefined means "unset". */
+  default: D;
+  doc: string;
+  secret?: boolean;
+}
+
+const v = <S extends z.ZodType, D extends string | undefined>(spec: VarSpec<S, D>): VarSpec<S, D> => spec;
+
+export const CONFIG_SCHEMA = {
+  host: v({
+    env: 'HOST',
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    doc: 'Address the HTTP server binds to.',
+  }),
+  port: v({ env: 'PORT', schema: int(0, 65535), default: '4444', doc: 'TCP port of the HTTP server.' }),
+  environment: v({
+    env: 'ENVIRONMENT',
+    schema: z.enum(['development', 'production', 'test']),
+    default: 'development',
+    doc: 'development generates missing secrets into .env; production refuses to start without them.',
+  }),
+  logLevel: v({
+    env: 'LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    doc: 'Minimum level of the structured (pino) log written to stdout.',
+  }),
+  databaseUrl: v({
+    env: 'DATABASE_URL',
+    schema: z
+      .string()
+      .regex(/^(sqlite:\/\/\/|postgres(ql)?:\/\/)/, 'must start with sqlite:/// or postgresql://'),
+    default: 'sqlite:///./mcp.db',
+    doc: 'sqlite:///./relative.db, sqlite:////absolute.db or postgresql://user:pass@host:5432/db.',
+  }),
+  dbPoolSize: v({
+    env: 'DB_POOL_SIZE',
+    schema: int(1, 500),
+    default: '10',
+    doc: 'PostgreSQL connection pool size.',
+  }),
+  cacheType: v({
+    env: 'CACHE_TYPE',
+    schema: z.enum(['database', 'memory', 'redis', 'none']),
+    default: 'database',
+    doc: 'Where sessions and undelivered messages live: database, memory, redis or none.',
+  }),
+  redisUrl: v({
+    env: 'REDIS_URL',
+    schema: z.string().url(),
+    default: 'redis://localhost:6379/0',
+    doc: 'Redis URL when CACHE_TYPE=redis.',
+  }),
+  sessionTtl: v({
+    env: 'SESSION_TTL',
+    schema: int(1, 31_536_000),
+    default: '3600',
+    doc: 'Seconds an idle MCP session is kept.',
+  }),
+  messageTtl: v({
+    env: 'MESSAGE_TTL',
+    schema: int(1, 31_536_000),
+    default: '600',
+    doc: 'Seconds an undelivered message is kept.',
+  }),
+  authRequired: v({
+    env: 'AUTH_REQUIRED',
+    schema: bool,
+    default: 'true',
+    doc: 'false lets every request through as an anonymous admin (local play only).',
+  }),
+  jwtSecretKey: v({
+    env: 'JWT_SECRET_KEY',
+    schema: z.string().min(1),
+    default: undefined,
+    doc: 'HMAC secret for HS* tokens; generated into .env in development when unset.',
+    secret: true,
+  }),
+  jwtAlgorithm: v({
+    env: 'JWT_ALGORITHM',
+    schema: z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512']),
+    default: 'HS256',
+    doc: 'Signature algorithm of bearer tokens.',
+  }),
+  jwtPublicKeyPath: v({
+    env: 'JWT_PUBLIC_KEY_PATH',
+    schema: z.string().min(1),
+    default: undefined,
+    doc: 'PEM public key file for RS*/ES* verification.',
+  }),
+  jwtPrivateKeyPath: v({
+    env: 'JWT_PRIVATE_KEY_PATH',
+    schema: z.string().min(1),
+    default: undefined,
+    doc: 'PEM private key file for RS*/ES* signing (mcpgateway token).',
+  }),
+  jwtAudience: v({
+    env: 'JWT_AUDIENCE',
+    schema: z.string().min(1),
+    default: 'mcpgateway-api',
+    doc: 'Required `aud` claim.',
+  }),
+  jwtIssuer: v({
+    env: 'JWT_ISSUER',
+    schema: z.string().min(1),
+    default: 'mcpgateway',
+    doc: 'Required `iss` claim.',
+  }),
+  basicAuthUser: v({
+    env: 'BASIC_AUTH_USER',
+    schema: z.string().min(1),
+    default: undefined,
+    doc: 'Enables HTTP basic auth (admin UI, scripts) with this user name.',
+  }),
+  basicAuthPassword: v({
+    env: 'BASIC_AUTH_PASSWORD',
+    schema: z.string().min(1),
+    default: undefined,
+    doc: 'Password for BASIC_AUTH_USER.',
+    secret: true,
+  }),
+  authEncryptionSecret: v({
+    env: 'AUTH_ENCRYPTION_SECRET',
+    schema: z.string().min(1),
+    default: undefined,
+    doc: 'Key material for AES-256-GCM encryption of stored upstream credentials; generated in development when unset.',
+    secret: true,
+  }),
+  allowedOrigins: v({
+    env: 'ALLOWED_ORIGINS',
+    schema: list,
+    default: '',
+    doc: 'Comma-separated extra browser origins allowed on MCP endpoints (same-host origins are always allowed).',
+  }),
+  maxBodyBytes: v({
+    env: 'MAX_BODY_BYTES',
+    schema: int(1024, 104_857_600),
+    default: '1048576',
+    doc: 'Largest accepted request body in bytes (413 past it).',
+  }),
+  toolTimeout: v({
+    env: 'TOOL_TIMEOUT',
+    schema: int(1, 3600),
+    default: '60',
+    doc: 'Seconds a tool call may take before it fails with a timeout.',
+  }),
+  ssrfProtectionEnabled: v({
+    env: 'SSRF_PROTECTION_ENABLED',
+    schema: bool,
+    default: 'true',
+    doc: 'Check outbound URLs (tools, gateways) against the address rules below.',
+  }),
+  ssrfAllowLocalhost: v({
+    env: 'SSRF_ALLOW_LOCALHOST',
+    schema: bool,
+    default: 'false',
+    doc: 'Allow loopback destinations (127.0.0.0/8, ::1).',
+  }),
+  ssrfAllowPrivateNetworks: v({
+    env: 'SSRF_ALLOW_PRIVATE_NETWORKS',
+    schema: bool,
+    default: 'false',
+    doc: 'Allow RFC 1918, link-local and unique-local destinations.',
+  }),
+  ssrfAllowedNetworks: v({
+    env: 'SSRF_ALLOWED_NETWORKS',
+    schema: list,
+    default: '',
+    doc: 'Comma-separated CIDRs always allowed (cloud metadata stays blocked).',
+  }),
+  gatewayToolNameSeparator: v({
+    env: 'GATEWAY_TOOL_NAME_SEPARATOR',
+    schema: z.enum(['-', '_', '--', '__']),
+    default: '-',
+    doc: 'Separator between gateway slug and tool name of federated tools.',
+  }),
+  healthCheckInterval: v({
+    env: 'HEALTH_CHECK_INTERVAL',
+    schema: int(1, 86_400),
+    default: '60',
+    doc: 'Seconds between upstream gateway health checks.',
+  }),
+  unhealthyThreshold: v({
+    env: 'UNHEALTHY_THRESHOLD',
+    schema: int(1, 1000),
+    default: '3',
+    doc: 'Consecutive failed checks before a gateway is marked unreachable.',
+  }),
+  sseKeepaliveInterval: v({
+    env: 'SSE_KEEPALIVE_INTERVAL',
+    schema: int(1, 3600),
+    default: '30',
+    doc: 'Seconds between keep-alive comments on SSE streams.',
+  }),
+  stdioAllowedCommands: v({
+    env: 'STDIO_ALLOWED_COMMANDS',
+    schema: list,
+    default: '',
+    doc: 'Comma-separated executables a STDIO gateway may run (empty: none).',
+  }),
+  promptRenderTimeoutMs: v({
+    env: 'PROMPT_RENDER_TIMEOUT_MS',
+    schema: int(10, 60_000),
+    default: '1000',
+    doc: 'Milliseconds a prompt template may take to render.',
+  }),
+  promptMaxOutputBytes: v({
+    env: 'PROMPT_MAX_OUTPUT_BYTES',
+    schema: int(1024, 16_777_216),
+    default: '262144',
+    doc: 'Largest rendered prompt in bytes.',
+  }),
+  metricsRetentionDays: v({
+    env: 'METRICS_RETENTION_DAYS',
+    schema: int(0, 3650),
+    default: '30',
+    doc: 'Days metrics rows are kept (0 keeps them forever).',
+  }),
+} as const;
+
+type Schema = typeof CONFIG_SCHEMA;
+type Value<K extends keyof Schema> = z.output<Schema[K]['schema']>;
+
+export type Config = Readonly<{
+  [K in keyof Schema]: Schema[K]['default'] extends string ? Value<K> : Value<K> | undefined;
+}>;
