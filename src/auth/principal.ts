@@ -1,0 +1,13 @@
+// Principal: who a request acts for, as established once by the auth layer and passed down.
+
+export interface Principal {
+  /** Stable identity: the JWT `sub` (an email for tokens minted by `mcpgateway token`), the basic-auth user, or "anonymous". */
+  subject: string;
+  isAdmin: boolean;
+  via: 'jwt' | 'basic' | 'anonymous';
+  /** The JWT `jti`, when authenticated by token. */
+  tokenId?: string;
+}
+
+/** The principal of every request when AUTH_REQUIRED=false (local play). */
+export const ANONYMOUS_ADMIN: Principal = Object.freeze({ subject: 'anonymous', isAdmin: true, via: 'anonymous' });
