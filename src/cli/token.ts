@@ -92,13 +92,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     // persistGeneratedSecrets stays off: a one-shot command must never write .env. A given --secret
     // stands in for JWT_SECRET_KEY so that ENVIRONMENT=production does not refuse to load without it.
     const env = values.secret === undefined ? io.env : { ...io.env, JWT_SECRET_KEY: values.secret };
-    const { config, warnings } = loadConfig({ env, cwd: io.cwd });
+    const { config, generated } = loadConfig({ env, cwd: io.cwd });
     const alg = algorithm?.data ?? config.jwtAlgorithm;
     let secret = values.secret;
     if (isHmac(alg) && secret === undefined) {
       // loadConfig invents a random JWT_SECRET_KEY when none is set; a token signed with it verifies nowhere.
-      const generated = warnings.some((w) => w.startsWith('JWT_SECRET_KEY was not set'));
-      if (generated) {
+      if (generated.includes('JWT_SECRET_KEY')) {
         io.stderr(
           `mcpgateway token: no signing secret: pass --secret KEY or set JWT_SECRET_KEY (environment or ${io.cwd}/.env) to the gateway's secret\n`,
         );

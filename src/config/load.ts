@@ -30,6 +30,8 @@ export interface LoadOptions {
 export interface LoadedConfig {
   config: Config;
   warnings: string[];
+  /** Secrets that were unset and got a random value (persisted to .env only with persistGeneratedSecrets). */
+  generated: string[];
 }
 
 function readDotEnv(cwd: string): Record<string, string> {
@@ -42,6 +44,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const cwd = opts.cwd ?? process.cwd();
   const raw: Record<string, string | undefined> = { ...readDotEnv(cwd), ...(opts.env ?? process.env) };
   const warnings: string[] = [];
+  const generated: string[] = [];
   const isProduction = raw.ENVIRONMENT === 'production';
 
   for (const name of GENERATED_SECRETS) {
@@ -53,10 +56,11 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
       });
     }
     if (value === undefined || value === '') {
-      const generated = randomBytes(32).toString('hex');
-      raw[name] = generated;
+      const secret = randomBytes(32).toString('hex');
+      raw[name] = secret;
+      generated.push(name);
       if (opts.persistGeneratedSecrets) {
-        appendFileSync(join(cwd, '.env'), `${name}=${generated}\n`, { mode: 0o600 });
+        appendFileSync(join(cwd, '.env'), `${name}=${secret}\n`, { mode: 0o600 });
         warnings.push(`${name} was not set: generated a random one into ${join(cwd, '.env')}`);
       } else {
         warnings.push(`${name} was not set: using a random one for this process only`);
@@ -98,7 +102,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
       message: `Invalid configuration: JWT_PUBLIC_KEY_PATH must name a PEM file when JWT_ALGORITHM=${config.jwtAlgorithm}`,
     });
   }
-  return { config, warnings };
+  return { config, warnings, generated };
 }
 
 /** A config for tests and tools: defaults plus the given overrides, never touching disk. */

@@ -1,0 +1,64 @@
+// buildApp(deps): the Fastify application with its plugins and routes; no I/O at import, tests drive it with inject().
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config/load.js';
+import { registerAuth, type AuthenticateHeaders } from './http/plugins/auth.js';
+import { registerErrorHandling } from './http/plugins/errors.js';
+import { registerJsonBodyParser } from './http/plugins/json-body.js';
+import { healthRoutes } from './http/routes/health.js';
+import { toolRoutes } from './http/routes/tools.js';
+import { newId } from './lib/ids.js';
+import { DEFAULT_MAX_JSON_DEPTH } from './lib/safe-json.js';
+import type { Registry } from './registry/registry.js';
+import type { Store } from './store/db.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  registry: Registry;
+  authenticate: AuthenticateHeaders;
+  version: string;
+  logger?: FastifyServerOptions['logger'];
+  isShuttingDown?: () => boolean;
+}
+
+/** Stalled clients are cut off well before Node's defaults (DESIGN §5). */
+const HEADERS_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.config.maxBodyBytes,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => newId(),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandling(app);
+  registerJsonBodyParser(app, DEFAULT_MAX_JSON_DEPTH);
+  registerAuth(app, deps.authenticate);
+
+  const startedAt = new Date();
+  healthRoutes(app, {
+    store: deps.store,
+    version: deps.version,
+    startedAt,
+    isShuttingDown: deps.isShuttingDown ?? (() => false),
+  });
+
+  // Every REST resource is served at /v1/... and at the unversioned path (ContextForge clients use both).
+  for (const prefix of ['', '/v1']) {
+    await app.register(
+      async (scope) => {
+        toolRoutes(scope, deps.registry);
+      },
+      { prefix },
+    );
+  }
+  return app;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// mcpgateway entry point: picks the subcommand, runs it with real I/O, maps errors to a message and exit code.
+import { isAppError } from '../errors/app-error.js';
+import type { CliIo } from './io.js';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS = new Map<string, () => Promise<Command>>([
+  ['serve', async () => (await import('./serve.js')).run],
+  ['token', async () => (await import('./token.js')).run],
+  ['migrate', async () => (await import('./migrate.js')).run],
+  ['--validate-config', async () => (await import('./validate-config.js')).run],
+]);
+
+const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
+       mcpgateway token --username EMAIL [--exp MINUTES] [--secret KEY] [--admin]
+       mcpgateway migrate
+       mcpgateway --validate-config
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const io: CliIo = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  // No subcommand (or only serve flags) means serve, as `mcpgateway --port 4444` does in ContextForge.
+  const named = first !== undefined && COMMANDS.has(first);
+  const load = named
+    ? COMMANDS.get(first)
+    : first === undefined || first.startsWith('--')
+      ? COMMANDS.get('serve')
+      : undefined;
+  if (load === undefined) {
+    io.stderr(`mcpgateway: unknown command "${first}"\n${USAGE}`);
+    return 2;
+  }
+  const command = await load();
+  return command(named ? rest : argv, io);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `mcpgateway: ${isAppError(error) ? error.message : String((error as Error)?.stack ?? error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,89 @@
+// Shapes shared by every create/update body: embedded vs flat form, camelCase aliases, names, URLs, tags.
+import { z } from 'zod';
+
+const camelToSnake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Accepts ContextForge's embedded form (`{"tool": {...}, "team_id": ...}`) and the flat form, and maps
+ * camelCase keys to snake_case at the top level only (nested JSON Schemas are user data and stay as sent).
+ */
+export function normalizeBody(body: unknown, embeddedKey: string): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
+  const outer = body as Record<string, unknown>;
+  const inner = outer[embeddedKey];
+  const source =
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? (inner as Record<string, unknown>)
+      : outer;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) out[camelToSnake(key)] = value;
+  return out;
+}
+
+export const LIMITS = {
+  name: 255,
+  toolName: 128,
+  description: 8 * 1024,
+  template: 64 * 1024,
+  url: 2048,
+  tag: 64,
+  tags: 50,
+} as const;
+
+export const nameSchema = (max: number = LIMITS.name) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !/[\u0000-\u001f<>]/.test(s), 'must not contain control characters or < >');
+
+export const descriptionSchema = z
+  .string()
+  .max(LIMITS.description, `must be at most ${LIMITS.description} characters`);
+
+const ALLOWED_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:']);
+
+export const urlSchema = (schemes: ReadonlySet<string> = ALLOWED_SCHEMES) =>
+  z
+    .string()
+    .trim()
+    .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
+    .superRefine((value, ctx) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(value);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an absolute URL such as https://api.example.com/path',
+        });
+        return;
+      }
+      if (!schemes.has(parsed.protocol)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `scheme must be one of ${[...schemes].map((s) => s.slice(0, -1)).join(', ')}`,
+        });
+      }
+    });
+
+export const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:']);
+
+/** Tags are normalized (trimmed, lower-case, de-duplicated) so that filtering is exact. */
+export const tagsSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1)
+      .max(LIMITS.tag, `tags must be at most ${LIMITS.tag} characters`)
+      .regex(/^[a-z0-9][a-z0-9_.:-]*$/, 'tags may contain letters, digits and _ . : - only'),
+  )
+  .max(LIMITS.tags, `at most ${LIMITS.tags} tags`)
+  .transform((tags) => [...new Set(tags)]);
+
+export const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+export const stringMapSchema = z.record(z.string().min(1).max(256), z.string().max(8192));

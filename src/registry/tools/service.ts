@@ -1,0 +1,214 @@
+// ToolService: the rules of the tools registry (validation, naming, secrets, events); no HTTP here.
+import { AppError, conflict, notFound } from '../../errors/app-error.js';
+import type { Principal } from '../../auth/principal.js';
+import { newId, nowIso } from '../../lib/ids.js';
+import { metricsFor } from '../../store/repos/metrics.js';
+import { ToolsRepo } from '../../store/repos/tools.js';
+import type { Store } from '../../store/db.js';
+import type { ToolRow, ToolRowUpdate } from '../../store/schema.js';
+import { uniqueViolationColumn } from '../../store/unique-violation.js';
+import type { RegistryEvents } from '../common/events.js';
+import { normalizeBody } from '../common/input.js';
+import { toPage, type ListFilter, type Page } from '../common/pagination.js';
+import {
+  mergeMasked,
+  openAuth,
+  parseUpstreamAuth,
+  sealAuth,
+  type SecretCodec,
+  type UpstreamAuth,
+} from '../common/upstream-auth.js';
+import { parseWith } from '../../http/validation.js';
+import { toToolRead, type ToolRead } from './read-model.js';
+import { toolCreateSchema, toolUpdateSchema } from './schema.js';
+
+const DEFAULT_INPUT_SCHEMA = { type: 'object', properties: {} };
+
+export interface ToolServiceOptions {
+  store: Store;
+  secrets: SecretCodec;
+  events: RegistryEvents;
+}
+
+/** A tool with its credentials in clear, for the runtime only. */
+export interface ToolRecord {
+  row: ToolRow;
+  auth: UpstreamAuth | null;
+}
+
+export class ToolService {
+  readonly #store: Store;
+  readonly #repo: ToolsRepo;
+  readonly #secrets: SecretCodec;
+  readonly #events: RegistryEvents;
+
+  constructor(opts: ToolServiceOptions) {
+    this.#store = opts.store;
+    this.#repo = new ToolsRepo(opts.store.db);
+    this.#secrets = opts.secrets;
+    this.#events = opts.events;
+  }
+
+  async create(body: unknown, principal: Principal): Promise<ToolRead> {
+    const raw = normalizeBody(body, 'tool');
+    const input = parseWith(toolCreateSchema, raw);
+    if (input.integration_type === 'MCP') {
+      throw new AppError({
+        code: 'Invalid',
+        message: 'MCP tools are discovered from gateways: register the server with POST /gateways',
+      });
+    }
+    const auth = parseUpstreamAuth(raw) ?? null;
+    const now = nowIso();
+    const id = newId();
+    await this.#write(
+      () =>
+        this.#repo.insert({
+          id,
+          original_name: input.name,
+          custom_name: null,
+          name: input.name,
+          display_name: input.display_name ?? null,
+          url: input.url,
+          description: input.description ?? null,
+          integration_type: 'REST',
+          request_type: input.request_type ?? 'POST',
+          headers: JSON.stringify(input.headers ?? {}),
+          input_schema: JSON.stringify(input.input_schema ?? DEFAULT_INPUT_SCHEMA),
+          output_schema: input.output_schema ? JSON.stringify(input.output_schema) : null,
+          annotations: JSON.stringify(input.annotations ?? {}),
+          jsonpath_filter: input.jsonpath_filter ?? null,
+          timeout_ms: input.timeout_ms ?? null,
+          ...sealAuth(this.#secrets, auth),
+          gateway_id: null,
+          enabled: 1,
+          reachable: 1,
+          tags: JSON.stringify(input.tags ?? []),
+          created_at: now,
+          updated_at: now,
+          created_by: principal.subject,
+          modified_by: principal.subject,
+          version: 1,
+        }),
+      input.name,
+    );
+    this.#events.emit({ type: 'list_changed', kind: 'tools' });
+    return this.get(id);
+  }
+
+  async update(id: string, body: unknown, principal: Principal): Promise<ToolRead> {
+    const row = await this.#require(id);
+    const raw = normalizeBody(body, 'tool');
+    const input = parseWith(toolUpdateSchema, raw);
+    const patch: ToolRowUpdate = {
+      updated_at: nowIso(),
+      modified_by: principal.subject,
+      version: row.version + 1,
+    };
+    if (row.gateway_id !== null) {
+      // Federated tools mirror their upstream: only presentation fields are ours to change.
+      const upstreamOwned = [
+        'url',
+        'input_schema',
+        'output_schema',
+        'request_type',
+        'integration_type',
+      ] as const;
+      const touched = upstreamOwned.filter((k) => input[k] !== undefined);
+      if (touched.length > 0)
+        throw new AppError({
+          code: 'Invalid',
+          message: `${touched.join(', ')} of a federated tool come from its gateway and cannot be changed`,
+        });
+      if (input.name !== undefined) patch.custom_name = input.name;
+    } else if (input.name !== undefined) {
+      patch.original_name = input.name;
+    }
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.display_name !== undefined) patch.display_name = input.display_name;
+    if (input.url !== undefined) patch.url = input.url;
+    if (input.description !== undefined) patch.description = input.description;
+    if (input.request_type !== undefined) patch.request_type = input.request_type;
+    if (input.headers !== undefined) patch.headers = JSON.stringify(input.headers ?? {});
+    if (input.input_schema !== undefined)
+      patch.input_schema = JSON.stringify(input.input_schema ?? DEFAULT_INPUT_SCHEMA);
+    if (input.output_schema !== undefined)
+      patch.output_schema = input.output_schema ? JSON.stringify(input.output_schema) : null;
+    if (input.annotations !== undefined) patch.annotations = JSON.stringify(input.annotations ?? {});
+    if (input.jsonpath_filter !== undefined) patch.jsonpath_filter = input.jsonpath_filter ?? null;
+    if (input.timeout_ms !== undefined) patch.timeout_ms = input.timeout_ms ?? null;
+    if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
+    const auth = parseUpstreamAuth(raw);
+    if (auth !== undefined) {
+      const merged = auth === null ? null : mergeMasked(auth, openAuth(this.#secrets, row.auth_value));
+      Object.assign(patch, sealAuth(this.#secrets, merged));
+    }
+    await this.#write(() => this.#repo.update(id, patch), input.name);
+    this.#events.emit({ type: 'list_changed', kind: 'tools' });
+    return this.get(id);
+  }
+
+  async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<ToolRead> {
+    const row = await this.#require(id);
+    if ((row.enabled === 1) !== enabled) {
+      await this.#repo.update(id, {
+        enabled: enabled ? 1 : 0,
+        updated_at: nowIso(),
+        modified_by: principal.subject,
+        version: row.version + 1,
+      });
+      this.#events.emit({ type: 'list_changed', kind: 'tools' });
+    }
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.#repo.delete(id))) throw notFound('Tool', id);
+    this.#events.emit({ type: 'list_changed', kind: 'tools' });
+  }
+
+  async get(id: string): Promise<ToolRead> {
+    const row = await this.#require(id);
+    const metrics = await metricsFor(this.#store.db, 'tool', [row.id]);
+    return toToolRead(row, this.#secrets, metrics.get(row.id)!);
+  }
+
+  async list(filter: ListFilter, serverId?: string): Promise<Page<ToolRead>> {
+    const page = toPage(await this.#repo.list(filter, serverId), filter.limit, (r) => r.name);
+    const metrics = await metricsFor(
+      this.#store.db,
+      'tool',
+      page.items.map((r) => r.id),
+    );
+    return {
+      items: page.items.map((r) => toToolRead(r, this.#secrets, metrics.get(r.id)!)),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** The enabled tool called `name` with its credentials decrypted, for invocation. */
+  async recordByName(name: string): Promise<ToolRecord | undefined> {
+    const row = await this.#repo.byName(name);
+    if (row === undefined) return undefined;
+    return { row, auth: openAuth(this.#secrets, row.auth_value) };
+  }
+
+  async #require(id: string): Promise<ToolRow> {
+    const row = await this.#repo.byId(id);
+    if (row === undefined) throw notFound('Tool', id);
+    return row;
+  }
+
+  /** Runs a write; a unique clash becomes a 409 naming the field and the value that clashed. */
+  async #write(work: () => Promise<void>, name: string | undefined): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const column = uniqueViolationColumn(error);
+      if (column === undefined) throw error;
+      throw conflict(`A tool with name "${name ?? '?'}" already exists: choose another name`, {
+        field: column || 'name',
+      });
+    }
+  }
+}
