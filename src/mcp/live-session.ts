@@ -1,0 +1,106 @@
+// LiveSession: the in-process half of a session (in-flight requests, streams); its record lives in the SessionStore.
+import type { Principal } from '../auth/principal.js';
+import type { SessionPatch, SessionRecord, SessionStore } from '../cache/session-store.js';
+import { AppError } from '../errors/app-error.js';
+import type { CatalogScope } from './catalog.js';
+import { OutgoingRequests } from './outgoing-requests.js';
+import { InflightRequests, type McpPeer, type OutgoingOptions, type PeerState } from './peer.js';
+import type { JSONRPCMessage, JSONRPCResponse, RequestId } from './protocol/json-rpc.js';
+
+/** How a transport carries messages to the client of one session. */
+export interface SessionChannel {
+  /** Writes in call order; `related` names the request a message belongs to (Streamable HTTP routes by it). */
+  deliver(message: JSONRPCMessage, related?: RequestId): void;
+  /** Ends the session's streams; called once when the session closes. */
+  close(): void;
+}
+
+export class LiveSession implements McpPeer {
+  readonly mode = 'session';
+  readonly sessionId: string;
+  readonly scope: CatalogScope;
+  readonly inflight = new InflightRequests();
+  readonly #outgoing: OutgoingRequests;
+  readonly #closed = new AbortController();
+
+  constructor(
+    record: SessionRecord,
+    readonly principal: Principal,
+    private readonly store: SessionStore,
+    private readonly channel: SessionChannel,
+  ) {
+    this.sessionId = record.id;
+    this.scope = record.serverId === null ? {} : { serverId: record.serverId };
+    this.#outgoing = new OutgoingRequests((message, related) => this.send(message, related));
+  }
+
+  get closed(): AbortSignal {
+    return this.#closed.signal;
+  }
+
+  async state(): Promise<PeerState> {
+    const record = await this.#record();
+    return {
+      protocolVersion: record.protocolVersion,
+      clientCapabilities: record.clientCapabilities,
+      logLevel: record.logLevel,
+    };
+  }
+
+  async setState(patch: SessionPatch): Promise<void> {
+    if ((await this.store.update(this.sessionId, patch)) === undefined) throw this.#gone();
+  }
+
+  async subscribe(uri: string): Promise<void> {
+    if (!(await this.store.addSubscription(this.sessionId, uri))) throw this.#gone();
+  }
+
+  async unsubscribe(uri: string): Promise<void> {
+    if (!(await this.store.removeSubscription(this.sessionId, uri))) throw this.#gone();
+  }
+
+  send(message: JSONRPCMessage, related?: RequestId): void {
+    if (!this.#closed.signal.aborted) this.channel.deliver(message, related);
+  }
+
+  /** A message for the session as a whole (list_changed, resources/updated). */
+  notify(method: string, params?: Record<string, unknown>): void {
+    this.send({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) });
+  }
+
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    opts: OutgoingOptions,
+  ): Promise<unknown> {
+    return this.#outgoing.request(method, params, opts);
+  }
+
+  settle(response: JSONRPCResponse): void {
+    this.#outgoing.settle(response);
+  }
+
+  /** The record as stored now; NotFound once the session expired or was deleted elsewhere. */
+  async record(): Promise<SessionRecord> {
+    return this.#record();
+  }
+
+  /** Ends the in-process half: aborts what is running, ends the streams. Idempotent. */
+  close(reason: string): void {
+    if (this.#closed.signal.aborted) return;
+    this.#closed.abort(new Error(reason));
+    this.inflight.abortAll(reason);
+    this.#outgoing.rejectAll(reason);
+    this.channel.close();
+  }
+
+  async #record(): Promise<SessionRecord> {
+    const record = await this.store.get(this.sessionId);
+    if (record === undefined) throw this.#gone();
+    return record;
+  }
+
+  #gone(): AppError {
+    return new AppError({ code: 'NotFound', message: `Session not found: ${this.sessionId}` });
+  }
+}
