@@ -12,6 +12,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
   }
+  interface FastifyInstance {
+    /** Every route with its auth decision, for the test that walks the route table. */
+    routeAuth: RouteAuth[];
+  }
+}
+
+export interface RouteAuth {
+  method: string;
+  url: string;
+  auth: AuthDecision;
 }
 
 export type AuthenticateHeaders = (headers: { authorization?: string | undefined }) => Promise<Principal>;
@@ -25,10 +35,14 @@ export function principalOf(request: FastifyRequest): Principal {
 
 export function registerAuth(app: FastifyInstance, authenticate: AuthenticateHeaders): void {
   app.decorateRequest('principal', undefined);
+  const table: RouteAuth[] = [];
+  app.decorate('routeAuth', table);
   app.addHook('onRoute', (route) => {
     // A route without a decision is a bug caught at start-up, not a route that is silently open.
-    if (route.config?.auth === undefined)
+    const auth = route.config?.auth;
+    if (auth === undefined)
       throw new Error(`Route ${String(route.method)} ${route.url} has no auth decision (config.auth)`);
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, auth });
   });
   app.addHook('onRequest', async (request) => {
     const decision = request.routeOptions.config.auth;

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../../../helpers/backends.js';
+import { buildTestApp, type TestApp } from '../../../helpers/test-app.js';
+
+for (const backend of backends()) {
+  describe(`health, ready and version (${backend.name})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await buildTestApp(backend);
+    });
+    afterAll(async () => t.close());
+
+    it('reports healthy and ready without a token after a database round trip', async () => {
+      expect((await t.call('GET', '/health', undefined, null)).json()).toEqual({ status: 'healthy' });
+      expect((await t.call('GET', '/ready', undefined, null)).statusCode).toBe(200);
+    });
+
+    it('needs a token for /version and names the database dialect', async () => {
+      expect((await t.call('GET', '/version', undefined, null)).statusCode).toBe(401);
+      expect((await t.call('GET', '/v1/version')).statusCode).toBe(404);
+      const version = (await t.call('GET', '/version')).json();
+      expect(version.database.dialect).toBe(backend.name);
+    });
+
+    it('answers 503 when the database is unreachable', async () => {
+      await t.testStore.store.close();
+      const ready = await t.call('GET', '/ready', undefined, null);
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().detail).toMatch(/Database unreachable/);
+      expect((await t.call('GET', '/health', undefined, null)).statusCode).toBe(503);
+    });
+  });
+}
