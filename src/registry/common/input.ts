@@ -36,7 +36,10 @@ export const nameSchema = (max: number = LIMITS.name) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !/[\u0000-\u001f<>]/.test(s), 'must not contain control characters or < >');
+    .refine(
+      (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c === '<' || c === '>'),
+      'must not contain control characters or < >',
+    );
 
 export const descriptionSchema = z
   .string()

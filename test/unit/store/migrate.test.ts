@@ -59,7 +59,7 @@ describe('concurrent start-up', () => {
   it('two processes migrating one fresh SQLite file apply each migration once', async () => {
     const url = `sqlite:///${join(mkdtempSync(join(tmpdir(), 'mcpgw-mig-')), 'race.db')}`;
     const [a, b] = await Promise.all([migrateInChild(url), migrateInChild(url)]);
-    expect([...a!, ...b!].filter((m) => m === '0001-init')).toHaveLength(1);
+    expect([...a, ...b].filter((m) => m === '0001-init')).toHaveLength(1);
   });
 
   it.runIf(inject('pgUrl') !== '')(
@@ -73,7 +73,7 @@ describe('concurrent start-up', () => {
       try {
         const url = base.replace(/\/[^/]*$/, `/${name}`);
         const [a, b] = await Promise.all([migrateInChild(url), migrateInChild(url)]);
-        expect([...a!, ...b!].filter((m) => m === '0001-init')).toHaveLength(1);
+        expect([...a, ...b].filter((m) => m === '0001-init')).toHaveLength(1);
       } finally {
         await admin.query(`drop database if exists ${name} with (force)`);
         await admin.end();

@@ -1,0 +1,130 @@
+// MetricsRecorder: buffers one row per call and writes them in batches, so no database write sits on a call's latency path.
+import type { Kysely } from 'kysely';
+import type { Store } from '../store/db.js';
+import type { Database } from '../store/schema.js';
+import type { MetricsKind } from '../store/repos/metrics.js';
+
+export interface MetricSample {
+  kind: MetricsKind;
+  id: string;
+  /** Seconds, as the read models report them. */
+  responseTime: number;
+  success: boolean;
+  error?: string | undefined;
+  at?: Date;
+}
+
+export interface MetricsRecorder {
+  record(sample: MetricSample): void;
+  /** Writes everything buffered so far (tests and shutdown call it; a timer does otherwise). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MetricsRecorderOptions {
+  store: Store;
+  flushIntervalMs?: number;
+  /** A flush starts early once this many samples wait. */
+  batchSize?: number;
+  /** Past this many waiting samples (the database is down), new ones are dropped and counted. */
+  maxBuffered?: number;
+  onError?: (error: unknown, dropped: number) => void;
+}
+
+const TABLE = {
+  tool: 'tool_metrics',
+  resource: 'resource_metrics',
+  prompt: 'prompt_metrics',
+  server: 'server_metrics',
+} as const;
+const COLUMN = {
+  tool: 'tool_id',
+  resource: 'resource_id',
+  prompt: 'prompt_id',
+  server: 'server_id',
+} as const;
+const MAX_ERROR_TEXT = 1000;
+
+export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsRecorder {
+  const db = opts.store.db;
+  const batchSize = opts.batchSize ?? 500;
+  const maxBuffered = opts.maxBuffered ?? 50_000;
+  let buffer: MetricSample[] = [];
+  let flushing: Promise<void> | undefined;
+  let dropped = 0;
+
+  const timer = setInterval(() => void flush(), opts.flushIntervalMs ?? 1000);
+  timer.unref();
+
+  async function writeKind(kind: MetricsKind, samples: MetricSample[]): Promise<void> {
+    const rows = samples.map((s) => ({
+      [COLUMN[kind]]: s.id,
+      timestamp: (s.at ?? new Date()).toISOString(),
+      response_time: s.responseTime,
+      is_success: s.success ? 1 : 0,
+      error_message: s.error === undefined ? null : s.error.slice(0, MAX_ERROR_TEXT),
+    }));
+    const loose = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+    try {
+      await loose.insertInto(TABLE[kind]).values(rows).execute();
+    } catch (error) {
+      // An entity deleted since its call makes the batch violate a foreign key: keep the rows of live entities.
+      const ids = [...new Set(samples.map((s) => s.id))];
+      const live = await liveIds(db, kind, ids);
+      const kept = rows.filter((r) => live.has(String(r[COLUMN[kind]])));
+      if (kept.length === rows.length) throw error;
+      if (kept.length > 0) await loose.insertInto(TABLE[kind]).values(kept).execute();
+    }
+  }
+
+  async function writeAll(samples: MetricSample[]): Promise<void> {
+    const byKind = new Map<MetricsKind, MetricSample[]>();
+    for (const s of samples) {
+      const list = byKind.get(s.kind);
+      if (list === undefined) byKind.set(s.kind, [s]);
+      else list.push(s);
+    }
+    for (const [kind, list] of byKind) {
+      for (let i = 0; i < list.length; i += batchSize) await writeKind(kind, list.slice(i, i + batchSize));
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (flushing !== undefined) return flushing.then(() => (buffer.length > 0 ? flush() : undefined));
+    if (buffer.length === 0) return Promise.resolve();
+    const taken = buffer;
+    buffer = [];
+    flushing = writeAll(taken)
+      .catch((error: unknown) => {
+        dropped += taken.length;
+        opts.onError?.(error, dropped);
+      })
+      .finally(() => {
+        flushing = undefined;
+      });
+    return flushing;
+  }
+
+  return {
+    record(sample) {
+      if (buffer.length >= maxBuffered) {
+        dropped++;
+        return;
+      }
+      buffer.push(sample);
+      if (buffer.length >= batchSize) void flush();
+    },
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}
+
+async function liveIds(db: Kysely<Database>, kind: MetricsKind, ids: string[]): Promise<Set<string>> {
+  const table =
+    kind === 'tool' ? 'tools' : kind === 'resource' ? 'resources' : kind === 'prompt' ? 'prompts' : 'servers';
+  const rows = await db.selectFrom(table).select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}

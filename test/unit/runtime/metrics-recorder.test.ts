@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../helpers/backends.js';
+import { createMetricsRecorder } from '../../../src/runtime/metrics-recorder.js';
+import { metricsFor } from '../../../src/store/repos/metrics.js';
+
+const tool = (id: string, name: string) => ({
+  id,
+  original_name: name,
+  name,
+  integration_type: 'REST',
+  request_type: 'GET',
+  input_schema: '{}',
+  created_at: new Date().toISOString(),
+  updated_at: new Date().toISOString(),
+});
+
+for (const backend of backends()) {
+  describe(`metrics recorder (${backend.name})`, () => {
+    it('writes buffered samples on flush and aggregates them per tool', async () => {
+      const t = await backend.open();
+      const recorder = createMetricsRecorder({ store: t.store, flushIntervalMs: 60_000 });
+      try {
+        await t.store.db
+          .insertInto('tools')
+          .values([tool('t1', 'one'), tool('t2', 'two')])
+          .execute();
+        recorder.record({ kind: 'tool', id: 't1', responseTime: 0.1, success: true });
+        recorder.record({ kind: 'tool', id: 't1', responseTime: 0.3, success: false, error: 'boom' });
+        recorder.record({ kind: 'tool', id: 't2', responseTime: 0.2, success: true });
+        // Nothing is written until the flush: the call path never waits for the database.
+        expect((await metricsFor(t.store.db, 'tool', ['t1'])).get('t1')!.totalExecutions).toBe(0);
+        await recorder.flush();
+        const m = (await metricsFor(t.store.db, 'tool', ['t1', 't2'])).get('t1')!;
+        expect(m).toMatchObject({
+          totalExecutions: 2,
+          successfulExecutions: 1,
+          failedExecutions: 1,
+          failureRate: 0.5,
+        });
+        expect(m.minResponseTime).toBeCloseTo(0.1);
+        expect(m.maxResponseTime).toBeCloseTo(0.3);
+        expect(m.avgResponseTime).toBeCloseTo(0.2);
+        expect(m.lastExecutionTime).not.toBeNull();
+      } finally {
+        await recorder.close();
+        await t.dispose();
+      }
+    });
+
+    it('keeps the samples of live tools when one was deleted before the flush', async () => {
+      const t = await backend.open();
+      const recorder = createMetricsRecorder({ store: t.store, flushIntervalMs: 60_000 });
+      try {
+        await t.store.db
+          .insertInto('tools')
+          .values([tool('a', 'a'), tool('gone', 'gone')])
+          .execute();
+        recorder.record({ kind: 'tool', id: 'a', responseTime: 0.01, success: true });
+        recorder.record({ kind: 'tool', id: 'gone', responseTime: 0.01, success: true });
+        await t.store.db.deleteFrom('tools').where('id', '=', 'gone').execute();
+        await recorder.close();
+        expect((await metricsFor(t.store.db, 'tool', ['a'])).get('a')!.totalExecutions).toBe(1);
+      } finally {
+        await t.dispose();
+      }
+    });
+  });
+}
