@@ -1,4 +1,5 @@
 // What the API returns for a tool: camelCase, auth masked, metrics attached.
+import type { Tool } from '@modelcontextprotocol/server';
 import type { MetricsSummary } from '../../store/repos/metrics.js';
 import type { ToolRow } from '../../store/schema.js';
 import { maskAuth, openAuth, type MaskedAuth, type SecretCodec } from '../common/upstream-auth.js';
@@ -61,5 +62,20 @@ export function toToolRead(row: ToolRow, codec: SecretCodec, metrics: MetricsSum
     modifiedBy: row.modified_by,
     version: row.version,
     metrics,
+  };
+}
+
+/** The MCP `Tool` a client sees in tools/list. */
+export function toMcpTool(row: ToolRow): Tool {
+  const annotations = parseJsonColumn<Record<string, unknown>>(row.annotations);
+  return {
+    name: row.name,
+    ...(row.display_name === null ? {} : { title: row.display_name }),
+    description: row.description ?? '',
+    inputSchema: parseJsonColumn<Tool['inputSchema']>(row.input_schema),
+    ...(row.output_schema === null
+      ? {}
+      : { outputSchema: parseJsonColumn<NonNullable<Tool['outputSchema']>>(row.output_schema) }),
+    ...(Object.keys(annotations).length === 0 ? {} : { annotations: annotations as Tool['annotations'] }),
   };
 }

@@ -19,7 +19,8 @@ import {
   type UpstreamAuth,
 } from '../common/upstream-auth.js';
 import { parseWith } from '../../http/validation.js';
-import { toToolRead, type ToolRead } from './read-model.js';
+import { toMcpTool, toToolRead, type ToolRead } from './read-model.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import { toolCreateSchema, toolUpdateSchema } from './schema.js';
 
 const DEFAULT_INPUT_SCHEMA = { type: 'object', properties: {} };
@@ -186,10 +187,27 @@ export class ToolService {
     };
   }
 
-  /** The enabled tool called `name` with its credentials decrypted, for invocation. */
+  /** The tool called `name` with its credentials decrypted (enabled or not), for invocation and tests. */
   async recordByName(name: string): Promise<ToolRecord | undefined> {
     const row = await this.#repo.byName(name);
     if (row === undefined) return undefined;
+    return { row, auth: openAuth(this.#secrets, row.auth_value) };
+  }
+
+  /** MCP tools/list: every enabled tool, or those of one virtual server, in name order. */
+  async listMcpTools(serverId?: string): Promise<Tool[]> {
+    const rows = await this.#repo.list({ includeInactive: false, tags: [], limit: 0 }, serverId);
+    return rows.map(toMcpTool);
+  }
+
+  /** MCP tools/call: the enabled tool `name` visible in the scope, credentials decrypted; NotFound otherwise. */
+  async callable(name: string, serverId?: string): Promise<ToolRecord> {
+    const row = await this.#repo.byName(name);
+    const visible =
+      row !== undefined &&
+      row.enabled === 1 &&
+      (serverId === undefined || (await this.#repo.isAssociated(row.id, serverId)));
+    if (!visible) throw new AppError({ code: 'NotFound', message: `Unknown tool: ${name}` });
     return { row, auth: openAuth(this.#secrets, row.auth_value) };
   }
 

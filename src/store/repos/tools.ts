@@ -32,7 +32,9 @@ export class ToolsRepo {
   list(filter: ListFilter, serverId?: string): Promise<ToolRow[]> {
     let q = this.db.selectFrom('tools').selectAll('tools');
     if (serverId !== undefined) {
-      q = q.innerJoin('server_tool_association as sta', 'sta.tool_id', 'tools.id').where('sta.server_id', '=', serverId);
+      q = q
+        .innerJoin('server_tool_association as sta', 'sta.tool_id', 'tools.id')
+        .where('sta.server_id', '=', serverId);
     }
     if (!filter.includeInactive) q = q.where('tools.enabled', '=', 1);
     if (filter.gatewayId !== undefined) q = q.where('tools.gateway_id', '=', filter.gatewayId);
@@ -41,6 +43,16 @@ export class ToolsRepo {
     q = q.orderBy('tools.name');
     if (filter.limit > 0) q = q.limit(filter.limit + 1);
     return q.execute();
+  }
+
+  async isAssociated(toolId: string, serverId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('server_tool_association')
+      .select('tool_id')
+      .where('tool_id', '=', toolId)
+      .where('server_id', '=', serverId)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async existingIds(ids: readonly string[]): Promise<Set<string>> {

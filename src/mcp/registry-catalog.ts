@@ -1,0 +1,195 @@
+// RegistryCatalog: the McpCatalog the dispatcher serves, backed by the registry services and the tool runtime.
+import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
+import { AppError, isAppError } from '../errors/app-error.js';
+import type { RegistryEvent } from '../registry/common/events.js';
+import type { Registry } from '../registry/registry.js';
+import type { ToolRecord } from '../registry/tools/service.js';
+import type { RestInvoker } from '../runtime/invoke-rest.js';
+import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
+import type { RestMethod } from '../runtime/rest-tool-spec.js';
+import type { CallContext, CatalogEvent, CatalogScope, McpCatalog } from './catalog.js';
+
+export interface RegistryCatalogOptions {
+  registry: Registry;
+  invoker: RestInvoker;
+  metrics: MetricsRecorder;
+  /** TOOL_TIMEOUT in milliseconds, for tools without their own timeout_ms. */
+  defaultTimeoutMs: number;
+}
+
+const seconds = (startedMs: number): number => (performance.now() - startedMs) / 1000;
+
+function errorText(result: CallToolResult): string | undefined {
+  if (result.isError !== true) return undefined;
+  const first = result.content.find((c) => c.type === 'text');
+  return first?.type === 'text' ? first.text : 'tool returned an error';
+}
+
+function toCatalogEvents(event: RegistryEvent): CatalogEvent[] {
+  switch (event.type) {
+    case 'list_changed':
+      return [{ type: `${event.kind}_list_changed`, serverIds: 'all' }];
+    case 'resource_updated':
+      return [{ type: 'resource_updated', uri: event.uri }];
+    case 'servers_changed':
+      // Associations changed: any server's view of any list may differ now.
+      return (['tools', 'resources', 'prompts'] as const).map((kind) => ({
+        type: `${kind}_list_changed` as const,
+        serverIds: 'all' as const,
+      }));
+  }
+}
+
+export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog {
+  const { registry, invoker, metrics } = opts;
+
+  /** Throws NotFound for an unknown or disabled virtual server; the global scope always exists. */
+  const requireScope = async (scope: CatalogScope) =>
+    scope.serverId === undefined ? undefined : registry.servers.requireEnabled(scope.serverId);
+
+  const recordServer = (scope: CatalogScope, startedMs: number, success: boolean, error?: string) => {
+    if (scope.serverId !== undefined)
+      metrics.record({
+        kind: 'server',
+        id: scope.serverId,
+        responseTime: seconds(startedMs),
+        success,
+        error,
+      });
+  };
+
+  async function invokeTool(
+    record: ToolRecord,
+    args: Record<string, unknown>,
+    ctx: CallContext,
+  ): Promise<CallToolResult> {
+    const { row, auth } = record;
+    if (row.integration_type !== 'REST' || row.url === null) {
+      throw new AppError({
+        code: 'Unavailable',
+        message: `Tool ${row.name} is federated from a gateway; calling it needs the gateway's upstream connection`,
+      });
+    }
+    try {
+      return await invoker.invoke(
+        {
+          id: row.id,
+          name: row.name,
+          version: row.version,
+          url: row.url,
+          requestType: row.request_type as RestMethod,
+          headers: JSON.parse(row.headers) as Record<string, string>,
+          inputSchema: JSON.parse(row.input_schema) as unknown,
+          outputSchema: row.output_schema === null ? null : (JSON.parse(row.output_schema) as object),
+          jsonpathFilter: row.jsonpath_filter,
+          auth,
+          timeoutMs: row.timeout_ms ?? opts.defaultTimeoutMs,
+        },
+        args,
+        ctx.signal,
+      );
+    } catch (error) {
+      // Invalid arguments are a tool execution error the model can correct (MCP 2025-11-25, SEP-1303), not a protocol error.
+      if (isAppError(error) && error.code === 'Invalid')
+        return { isError: true, content: [{ type: 'text', text: error.message }] };
+      throw error;
+    }
+  }
+
+  return {
+    async describeScope(scope) {
+      const server = await requireScope(scope);
+      return server === undefined
+        ? {}
+        : { name: server.name, ...(server.description ? { instructions: server.description } : {}) };
+    },
+
+    async listTools(scope): Promise<Tool[]> {
+      await requireScope(scope);
+      return registry.tools.listMcpTools(scope.serverId);
+    },
+
+    async callTool(scope, name, args, ctx) {
+      await requireScope(scope);
+      const record = await registry.tools.callable(name, scope.serverId);
+      const started = performance.now();
+      try {
+        const result = await invokeTool(record, args, ctx);
+        const error = errorText(result);
+        metrics.record({
+          kind: 'tool',
+          id: record.row.id,
+          responseTime: seconds(started),
+          success: error === undefined,
+          error,
+        });
+        recordServer(scope, started, error === undefined, error);
+        return result;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        metrics.record({
+          kind: 'tool',
+          id: record.row.id,
+          responseTime: seconds(started),
+          success: false,
+          error: message,
+        });
+        recordServer(scope, started, false, message);
+        throw error;
+      }
+    },
+
+    async listResources(scope) {
+      await requireScope(scope);
+      return registry.resources.listResources(scope.serverId);
+    },
+
+    async listResourceTemplates(scope) {
+      await requireScope(scope);
+      return registry.resources.listTemplates(scope.serverId);
+    },
+
+    async readResource(scope, uri) {
+      await requireScope(scope);
+      const started = performance.now();
+      try {
+        const result = await registry.resources.readByUri(uri, scope.serverId);
+        recordServer(scope, started, true);
+        return result;
+      } catch (error) {
+        recordServer(scope, started, false, (error as Error).message);
+        throw error;
+      }
+    },
+
+    async listPrompts(scope) {
+      await requireScope(scope);
+      return registry.prompts.listPrompts(scope.serverId);
+    },
+
+    async getPrompt(scope, name, args) {
+      await requireScope(scope);
+      const started = performance.now();
+      try {
+        const result = await registry.prompts.render(name, args, scope.serverId);
+        recordServer(scope, started, true);
+        return result;
+      } catch (error) {
+        recordServer(scope, started, false, (error as Error).message);
+        throw error;
+      }
+    },
+
+    async complete(scope) {
+      // Registry prompts and templates carry no value lists to complete from: an empty answer is valid per the spec.
+      await requireScope(scope);
+      return { values: [], total: 0, hasMore: false };
+    },
+
+    subscribe(listener) {
+      return registry.events.subscribe((event) => {
+        for (const e of toCatalogEvents(event)) listener(e);
+      });
+    },
+  };
+}
