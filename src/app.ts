@@ -6,6 +6,8 @@ import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerJsonBodyParser } from './http/plugins/json-body.js';
 import { healthRoutes } from './http/routes/health.js';
 import { toolRoutes } from './http/routes/tools.js';
+import { promptRoutes } from './http/routes/prompts.js';
+import { resourceRoutes } from './http/routes/resources.js';
 import { newId } from './lib/ids.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './lib/safe-json.js';
 import type { Registry } from './registry/registry.js';
@@ -56,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(
       async (scope) => {
         toolRoutes(scope, deps.registry);
+        resourceRoutes(scope, deps.registry);
+        promptRoutes(scope, deps.registry);
       },
       { prefix },
     );

@@ -4,6 +4,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { createSecretBox } from './auth/secret-box.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/load.js';
+import { createTemplateRenderer } from './registry/prompts/template/renderer.js';
 import { createRegistry } from './registry/registry.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -28,11 +29,15 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
   const { config } = opts;
   const store = openStore(config.databaseUrl, { poolSize: config.dbPoolSize });
   let shuttingDown = false;
+  const renderer = createTemplateRenderer({
+    timeoutMs: config.promptRenderTimeoutMs,
+    maxOutputBytes: config.promptMaxOutputBytes,
+  });
   try {
     await migrateToLatest(store);
     const secrets = createSecretBox(config.authEncryptionSecret ?? '');
     const auth = await createAuthenticator(config);
-    const registry = createRegistry({ store, secrets });
+    const registry = createRegistry({ store, secrets, renderer });
     const app = await buildApp({
       config,
       store,
@@ -53,10 +58,12 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       async close() {
         shuttingDown = true;
         await app.close();
+        await renderer.close();
         await store.close();
       },
     };
   } catch (error) {
+    await renderer.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

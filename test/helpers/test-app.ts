@@ -5,6 +5,7 @@ import { createTokenSigner } from '../../src/auth/jwt.js';
 import { createSecretBox } from '../../src/auth/secret-box.js';
 import { buildApp } from '../../src/app.js';
 import { testConfig, type Config } from '../../src/config/load.js';
+import { createTemplateRenderer } from '../../src/registry/prompts/template/renderer.js';
 import { createRegistry, type Registry } from '../../src/registry/registry.js';
 import type { Backend, TestStore } from './backends.js';
 
@@ -28,8 +29,13 @@ export interface TestApp {
 export async function buildTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
   const config = testConfig(env);
   const testStore = await backend.open();
+  const renderer = createTemplateRenderer({
+    timeoutMs: config.promptRenderTimeoutMs,
+    maxOutputBytes: config.promptMaxOutputBytes,
+  });
   const registry = createRegistry({
     store: testStore.store,
+    renderer,
     secrets: createSecretBox(config.authEncryptionSecret ?? ''),
   });
   const auth = await createAuthenticator(config);
@@ -61,6 +67,7 @@ export async function buildTestApp(backend: Backend, env: Record<string, string>
     },
     async close() {
       await app.close();
+      await renderer.close();
       await testStore.dispose();
     },
   };

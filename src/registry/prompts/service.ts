@@ -1,0 +1,237 @@
+// PromptService: the rules of the prompts registry (template checks, arguments, rendering, events); no HTTP here.
+import type { GetPromptResult, Prompt } from '@modelcontextprotocol/server';
+import { AppError, conflict, notFound } from '../../errors/app-error.js';
+import type { Principal } from '../../auth/principal.js';
+import { newId, nowIso } from '../../lib/ids.js';
+import { metricsFor } from '../../store/repos/metrics.js';
+import { PromptsRepo, type PromptRowUpdate } from '../../store/repos/prompts.js';
+import type { Store } from '../../store/db.js';
+import type { PromptRow } from '../../store/schema.js';
+import { uniqueViolationColumn } from '../../store/unique-violation.js';
+import type { RegistryEvents } from '../common/events.js';
+import { normalizeBody } from '../common/input.js';
+import { toPage, type ListFilter, type Page } from '../common/pagination.js';
+import { parseWith } from '../../http/validation.js';
+import { checkArguments, resolveArguments, type PromptArgument } from './arguments.js';
+import { argumentsOf, toGetPromptResult, toMcpPrompt, toPromptRead, type PromptRead } from './read-model.js';
+import { promptCreateSchema, promptUpdateSchema } from './schema.js';
+import { checkTemplate } from './template/check-template.js';
+import type { TemplateRenderer } from './template/renderer.js';
+
+export interface PromptServiceOptions {
+  store: Store;
+  events: RegistryEvents;
+  /** The one render pool of the process; its owner closes it. */
+  renderer: TemplateRenderer;
+}
+
+const ALL: ListFilter = { includeInactive: false, tags: [], limit: 0 };
+
+export class PromptService {
+  readonly #store: Store;
+  readonly #repo: PromptsRepo;
+  readonly #events: RegistryEvents;
+  readonly #renderer: TemplateRenderer;
+
+  constructor(opts: PromptServiceOptions) {
+    this.#store = opts.store;
+    this.#repo = new PromptsRepo(opts.store.db);
+    this.#events = opts.events;
+    this.#renderer = opts.renderer;
+  }
+
+  async create(body: unknown, principal: Principal): Promise<PromptRead> {
+    const input = parseWith(promptCreateSchema, normalizeBody(body, 'prompt'));
+    checkTemplate(input.template);
+    const args = resolveArguments(input.arguments, input.template);
+    const now = nowIso();
+    const id = newId();
+    await this.#write(
+      () =>
+        this.#repo.insert({
+          id,
+          original_name: input.name,
+          name: input.name,
+          description: input.description ?? null,
+          template: input.template,
+          argument_schema: JSON.stringify(args),
+          gateway_id: null,
+          enabled: 1,
+          tags: JSON.stringify(input.tags ?? []),
+          created_at: now,
+          updated_at: now,
+          created_by: principal.subject,
+          modified_by: principal.subject,
+          version: 1,
+        }),
+      input.name,
+    );
+    this.#events.emit({ type: 'list_changed', kind: 'prompts' });
+    return this.get(id);
+  }
+
+  async update(id: string, body: unknown, principal: Principal): Promise<PromptRead> {
+    const row = await this.#require(id);
+    const input = parseWith(promptUpdateSchema, normalizeBody(body, 'prompt'));
+    if (row.gateway_id !== null) {
+      // Federated prompts are rendered upstream: only presentation fields are ours to change.
+      const touched = (['template', 'arguments'] as const).filter((k) => input[k] !== undefined);
+      if (touched.length > 0)
+        throw new AppError({
+          code: 'Invalid',
+          message: `${touched.join(', ')} of a federated prompt come from its gateway and cannot be changed`,
+        });
+    }
+    const patch: PromptRowUpdate = {
+      updated_at: nowIso(),
+      modified_by: principal.subject,
+      version: row.version + 1,
+    };
+    if (input.template !== undefined) {
+      checkTemplate(input.template);
+      patch.template = input.template;
+    }
+    const args = nextArguments(row, input.template, input.arguments);
+    if (args !== undefined) patch.argument_schema = JSON.stringify(args);
+    if (input.name !== undefined) {
+      patch.name = input.name;
+      if (row.gateway_id === null) patch.original_name = input.name;
+    }
+    if (input.description !== undefined) patch.description = input.description;
+    if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
+    await this.#write(() => this.#repo.update(id, patch), input.name);
+    this.#events.emit({ type: 'list_changed', kind: 'prompts' });
+    return this.get(id);
+  }
+
+  async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<PromptRead> {
+    const row = await this.#require(id);
+    if ((row.enabled === 1) !== enabled) {
+      await this.#repo.update(id, {
+        enabled: enabled ? 1 : 0,
+        updated_at: nowIso(),
+        modified_by: principal.subject,
+        version: row.version + 1,
+      });
+      this.#events.emit({ type: 'list_changed', kind: 'prompts' });
+    }
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.#repo.delete(id))) throw notFound('Prompt', id);
+    this.#events.emit({ type: 'list_changed', kind: 'prompts' });
+  }
+
+  async get(id: string): Promise<PromptRead> {
+    const row = await this.#require(id);
+    const metrics = await metricsFor(this.#store.db, 'prompt', [row.id]);
+    return toPromptRead(row, metrics.get(row.id)!);
+  }
+
+  async list(filter: ListFilter, serverId?: string): Promise<Page<PromptRead>> {
+    const page = toPage(await this.#repo.list(filter, serverId), filter.limit, (r) => r.name);
+    const metrics = await metricsFor(
+      this.#store.db,
+      'prompt',
+      page.items.map((r) => r.id),
+    );
+    return { items: page.items.map((r) => toPromptRead(r, metrics.get(r.id)!)), nextCursor: page.nextCursor };
+  }
+
+  /** MCP prompts/list: enabled prompts, every one or those of a virtual server. */
+  async listPrompts(serverId?: string): Promise<Prompt[]> {
+    return (await this.#repo.list(ALL, serverId)).map(toMcpPrompt);
+  }
+
+  /**
+   * Renders an enabled prompt (by name, else by id) with the given arguments: 422 naming missing required
+   * arguments or a failed render, NotFound when unknown, disabled, or outside the server's scope. Every
+   * attempt on a found prompt is counted in prompt_metrics.
+   */
+  async render(nameOrId: string, args: Record<string, unknown>, serverId?: string): Promise<GetPromptResult> {
+    const started = performance.now();
+    const row = await this.#findEnabled(nameOrId, serverId);
+    try {
+      checkArguments(argumentsOf(row), args);
+      const text = await this.#renderer.render(row.template, args);
+      await this.#recordRender(row, started, undefined);
+      return toGetPromptResult(row, text);
+    } catch (error) {
+      await this.#recordRender(row, started, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  /** The enabled row behind a name (for routing federated prompts upstream); undefined when none is visible. */
+  async recordByName(name: string, serverId?: string): Promise<PromptRow | undefined> {
+    return this.#findEnabled(name, serverId).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'NotFound') return undefined;
+      throw error;
+    });
+  }
+
+  async #findEnabled(nameOrId: string, serverId: string | undefined): Promise<PromptRow> {
+    const row = (await this.#repo.byName(nameOrId)) ?? (await this.#repo.byId(nameOrId));
+    if (row === undefined) throw notFound('Prompt', nameOrId);
+    if (serverId !== undefined && !(await this.#repo.isAssociated(row.id, serverId)))
+      throw notFound('Prompt', nameOrId);
+    if (row.enabled !== 1) {
+      throw new AppError({
+        code: 'NotFound',
+        message: `Prompt ${row.name} is disabled: enable it with POST /prompts/${row.id}/state?activate=true`,
+      });
+    }
+    return row;
+  }
+
+  async #recordRender(row: PromptRow, started: number, errorMessage: string | undefined): Promise<void> {
+    await this.#repo.recordMetric(row.id, {
+      responseTime: (performance.now() - started) / 1000,
+      success: errorMessage === undefined,
+      errorMessage: errorMessage?.slice(0, 1024),
+      at: nowIso(),
+    });
+  }
+
+  async #require(id: string): Promise<PromptRow> {
+    const row = await this.#repo.byId(id);
+    if (row === undefined) throw notFound('Prompt', id);
+    return row;
+  }
+
+  /** Runs a write; a unique clash becomes a 409 naming the field and the value that clashed. */
+  async #write(work: () => Promise<void>, name: string | undefined): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (uniqueViolationColumn(error) === undefined) throw error;
+      throw conflict(`A prompt with name "${name ?? '?'}" already exists: choose another name`, {
+        field: 'name',
+      });
+    }
+  }
+}
+
+/**
+ * The arguments after an update, or undefined to keep them. Declared ones win; without them, arguments that
+ * were inferred from the old template are inferred again from the new one, and hand-written ones are kept.
+ */
+function nextArguments(
+  row: PromptRow,
+  template: string | undefined,
+  declared: PromptArgument[] | undefined,
+): PromptArgument[] | undefined {
+  if (declared !== undefined) return declared;
+  if (template === undefined || template === row.template) return undefined;
+  const current = argumentsOf(row);
+  let inferredBefore: PromptArgument[];
+  try {
+    inferredBefore = resolveArguments(undefined, row.template);
+  } catch {
+    return undefined;
+  }
+  return JSON.stringify(current) === JSON.stringify(inferredBefore)
+    ? resolveArguments(undefined, template)
+    : undefined;
+}

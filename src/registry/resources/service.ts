@@ -1,0 +1,243 @@
+// ResourceService: the rules of the resources registry (validation, content, events, reads for REST and MCP); no HTTP here.
+import type { ReadResourceResult, Resource, ResourceTemplateType } from '@modelcontextprotocol/server';
+import { AppError, conflict, notFound } from '../../errors/app-error.js';
+import type { Principal } from '../../auth/principal.js';
+import { newId, nowIso } from '../../lib/ids.js';
+import { metricsFor } from '../../store/repos/metrics.js';
+import { ResourcesRepo, type ResourceRowUpdate } from '../../store/repos/resources.js';
+import type { Store } from '../../store/db.js';
+import type { ResourceRow } from '../../store/schema.js';
+import { uniqueViolationColumn } from '../../store/unique-violation.js';
+import type { RegistryEvents } from '../common/events.js';
+import { LIMITS, normalizeBody } from '../common/input.js';
+import { toPage, type ListFilter, type Page } from '../common/pagination.js';
+import { parseWith } from '../../http/validation.js';
+import {
+  toMcpResource,
+  toMcpResourceTemplate,
+  toReadResourceResult,
+  toResourceContentRead,
+  toResourceRead,
+  type ResourceContentRead,
+  type ResourceRead,
+} from './read-model.js';
+import { guessMimeType, toStoredContent } from './resource-content.js';
+import { resourceCreateSchema, resourceUpdateSchema } from './schema.js';
+import { matchUriTemplate, parseUriTemplate } from './uri-template.js';
+
+export interface ResourceServiceOptions {
+  store: Store;
+  events: RegistryEvents;
+}
+
+const ALL: ListFilter = { includeInactive: false, tags: [], limit: 0 };
+/** Fields shown in resources/list: changing one is a list change for MCP clients. */
+const LISTED = ['uri', 'name', 'description', 'mime_type', 'uri_template'] as const;
+
+export class ResourceService {
+  readonly #store: Store;
+  readonly #repo: ResourcesRepo;
+  readonly #events: RegistryEvents;
+
+  constructor(opts: ResourceServiceOptions) {
+    this.#store = opts.store;
+    this.#repo = new ResourcesRepo(opts.store.db);
+    this.#events = opts.events;
+  }
+
+  async create(body: unknown, principal: Principal): Promise<ResourceRead> {
+    const input = parseWith(resourceCreateSchema, normalizeBody(body, 'resource'));
+    const content = toStoredContent(input.content ?? '', input.content_encoding ?? 'text');
+    const now = nowIso();
+    const id = newId();
+    await this.#write(
+      () =>
+        this.#repo.insert({
+          id,
+          uri: input.uri,
+          name: input.name,
+          description: input.description ?? null,
+          mime_type: input.mime_type ?? guessMimeType(input.uri, content.binary_content !== null),
+          uri_template: input.uri_template ?? null,
+          ...content,
+          gateway_id: null,
+          enabled: 1,
+          tags: JSON.stringify(input.tags ?? []),
+          created_at: now,
+          updated_at: now,
+          created_by: principal.subject,
+          modified_by: principal.subject,
+          version: 1,
+        }),
+      input.uri,
+    );
+    this.#events.emit({ type: 'list_changed', kind: 'resources' });
+    return this.get(id);
+  }
+
+  async update(id: string, body: unknown, principal: Principal): Promise<ResourceRead> {
+    const row = await this.#require(id);
+    const input = parseWith(resourceUpdateSchema, normalizeBody(body, 'resource'));
+    if (input.content_encoding !== undefined && input.content === undefined) {
+      throw new AppError({ code: 'Invalid', message: 'content_encoding needs content to go with it' });
+    }
+    if (row.gateway_id !== null) {
+      // Federated resources mirror their upstream: only presentation fields are ours to change.
+      const touched = (['uri', 'uri_template', 'content'] as const).filter((k) => input[k] !== undefined);
+      if (touched.length > 0)
+        throw new AppError({
+          code: 'Invalid',
+          message: `${touched.join(', ')} of a federated resource come from its gateway and cannot be changed`,
+        });
+    }
+    const patch: ResourceRowUpdate = {
+      updated_at: nowIso(),
+      modified_by: principal.subject,
+      version: row.version + 1,
+    };
+    if (input.uri !== undefined) patch.uri = input.uri;
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.description !== undefined) patch.description = input.description;
+    if (input.mime_type !== undefined) patch.mime_type = input.mime_type;
+    if (input.uri_template !== undefined) patch.uri_template = input.uri_template;
+    if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
+    if (input.content !== undefined) {
+      Object.assign(patch, toStoredContent(input.content, input.content_encoding ?? 'text'));
+    }
+    await this.#write(() => this.#repo.update(id, patch), input.uri);
+    const listed = LISTED.some((k) => input[k] !== undefined && input[k] !== row[k]);
+    if (listed) this.#events.emit({ type: 'list_changed', kind: 'resources' });
+    if (input.content !== undefined)
+      this.#events.emit({ type: 'resource_updated', uri: input.uri ?? row.uri });
+    return this.get(id);
+  }
+
+  async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<ResourceRead> {
+    const row = await this.#require(id);
+    if ((row.enabled === 1) !== enabled) {
+      await this.#repo.update(id, {
+        enabled: enabled ? 1 : 0,
+        updated_at: nowIso(),
+        modified_by: principal.subject,
+        version: row.version + 1,
+      });
+      this.#events.emit({ type: 'list_changed', kind: 'resources' });
+    }
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.#repo.delete(id))) throw notFound('Resource', id);
+    this.#events.emit({ type: 'list_changed', kind: 'resources' });
+  }
+
+  async get(id: string): Promise<ResourceRead> {
+    const row = await this.#require(id);
+    const metrics = await metricsFor(this.#store.db, 'resource', [row.id]);
+    return toResourceRead(row, metrics.get(row.id)!);
+  }
+
+  async list(filter: ListFilter, serverId?: string): Promise<Page<ResourceRead>> {
+    const rows = await this.#repo.list(filter, { serverId });
+    const page = toPage(rows, filter.limit, (r) => r.uri);
+    const metrics = await metricsFor(
+      this.#store.db,
+      'resource',
+      page.items.map((r) => r.id),
+    );
+    return {
+      items: page.items.map((r) => toResourceRead(r, metrics.get(r.id)!)),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** `GET /resources/{id}`: the content of an enabled resource, by id or (ContextForge's path) by URI. */
+  async readContent(idOrUri: string): Promise<ResourceContentRead> {
+    const started = performance.now();
+    const row = (await this.#repo.byId(idOrUri)) ?? (await this.#repo.byUri(idOrUri));
+    if (row === undefined) throw notFound('Resource', idOrUri);
+    requireEnabled(row);
+    const content = toResourceContentRead(row);
+    await this.#recordRead(row, started);
+    return content;
+  }
+
+  /** MCP resources/list: enabled concrete resources, every one or those of a virtual server. */
+  async listResources(serverId?: string): Promise<Resource[]> {
+    return (await this.#repo.list(ALL, { serverId, templates: false })).map(toMcpResource);
+  }
+
+  /** MCP resources/templates/list: enabled resources that have a uri_template. */
+  async listTemplates(serverId?: string): Promise<ResourceTemplateType[]> {
+    return (await this.#repo.list(ALL, { serverId, templates: true })).map(toMcpResourceTemplate);
+  }
+
+  /**
+   * MCP resources/read: the enabled resource with this URI, else the first enabled template (by URI order) the
+   * URI matches, whose stored content is returned under the requested URI. NotFound outside the server's scope.
+   */
+  async readByUri(uri: string, serverId?: string): Promise<ReadResourceResult> {
+    const started = performance.now();
+    const row = await this.#findByUri(uri, serverId);
+    const result = toReadResourceResult(row, uri);
+    await this.#recordRead(row, started);
+    return result;
+  }
+
+  /** The row behind a URI (for routing federated resources upstream); undefined when none is visible. */
+  async recordByUri(uri: string, serverId?: string): Promise<ResourceRow | undefined> {
+    return this.#findByUri(uri, serverId).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'NotFound') return undefined;
+      throw error;
+    });
+  }
+
+  async #findByUri(uri: string, serverId: string | undefined): Promise<ResourceRow> {
+    const exact = await this.#repo.byUri(uri);
+    if (exact !== undefined && exact.enabled === 1) {
+      if (serverId === undefined || (await this.#repo.isAssociated(exact.id, serverId))) return exact;
+    }
+    if (uri.length <= LIMITS.url) {
+      for (const row of await this.#repo.list(ALL, { serverId, templates: true })) {
+        if (matchUriTemplate(parseUriTemplate(row.uri_template ?? ''), uri) !== undefined) return row;
+      }
+    }
+    throw notFound('Resource', uri);
+  }
+
+  /** Records a read in resource_metrics, so the read model's metrics count REST and MCP reads alike. */
+  async #recordRead(row: ResourceRow, started: number): Promise<void> {
+    await this.#repo.recordMetric(row.id, {
+      responseTime: (performance.now() - started) / 1000,
+      success: true,
+      at: nowIso(),
+    });
+  }
+
+  async #require(id: string): Promise<ResourceRow> {
+    const row = await this.#repo.byId(id);
+    if (row === undefined) throw notFound('Resource', id);
+    return row;
+  }
+
+  /** Runs a write; a unique clash becomes a 409 naming the field and the value that clashed. */
+  async #write(work: () => Promise<void>, uri: string | undefined): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (uniqueViolationColumn(error) === undefined) throw error;
+      throw conflict(`A resource with uri "${uri ?? '?'}" already exists: choose another uri`, {
+        field: 'uri',
+      });
+    }
+  }
+}
+
+function requireEnabled(row: ResourceRow): void {
+  if (row.enabled !== 1) {
+    throw new AppError({
+      code: 'NotFound',
+      message: `Resource ${row.id} is disabled: enable it with POST /resources/${row.id}/state?activate=true`,
+    });
+  }
+}
