@@ -1,0 +1,119 @@
+// bench/mcp-calls: tools/call of a REST tool through /rpc and a Streamable HTTP session, against the echo upstream called directly.
+// Run: npm run build && npx tsx bench/mcp-calls.ts [--seconds 10] [--connections 32]
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { load, printTable, spawnUntil, startEchoUpstream } from './lib.js';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } },
+});
+const durationSeconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+const upstream = await startEchoUpstream();
+const cwd = mkdtempSync(join(tmpdir(), 'mcpgw-bench-'));
+const secret = 'bench-secret-key-0123456789abcdef';
+const env = {
+  PATH: process.env.PATH,
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  JWT_SECRET_KEY: secret,
+  AUTH_ENCRYPTION_SECRET: 'bench-encryption-secret',
+  SSRF_ALLOW_LOCALHOST: 'true',
+  DATABASE_URL: `sqlite:///${join(cwd, 'bench.db')}`,
+  CACHE_TYPE: 'memory',
+};
+const entry = new URL('../dist/cli/index.js', import.meta.url).pathname;
+const gateway = await spawnUntil(process.execPath, [entry], { ...env }, /listening on (http:\/\/\S+)/);
+const base = gateway.match;
+const token = (
+  await spawnUntil(
+    process.execPath,
+    [entry, 'token', '--username', 'bench@example.com', '--exp', '60', '--admin', '--secret', secret],
+    env,
+    /^(\S+)\n/,
+  )
+).match;
+const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+async function api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: auth,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const tool = await api('POST', '/tools', {
+  name: 'echo',
+  url: `${upstream.url}/echo`,
+  request_type: 'POST',
+  input_schema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+});
+const server = await api('POST', '/servers', { name: 'bench', associated_tools: [tool.id] });
+
+const mcpHeaders = {
+  ...auth,
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+const init = await fetch(`${base}/servers/${String(server.id)}/mcp`, {
+  method: 'POST',
+  headers: mcpHeaders,
+  body: JSON.stringify({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+  }),
+});
+const sessionId = init.headers.get('mcp-session-id') ?? '';
+await init.text();
+await fetch(`${base}/servers/${String(server.id)}/mcp`, {
+  method: 'POST',
+  headers: { ...mcpHeaders, 'mcp-session-id': sessionId },
+  body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+});
+
+const call = (n: number) =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id: n,
+    method: 'tools/call',
+    params: { name: 'echo', arguments: { message: `hello ${n}` } },
+  });
+const common = { connections, durationSeconds };
+
+console.log(
+  `bench/mcp-calls: ${connections} connections, ${durationSeconds}s per path, node ${process.version}, auth and metrics on`,
+);
+const direct = await load({
+  ...common,
+  label: '(c) echo upstream directly',
+  url: `${upstream.url}/echo`,
+  headers: { 'content-type': 'application/json' },
+  body: (n) => JSON.stringify({ message: `hello ${n}` }),
+});
+const rpc = await load({
+  ...common,
+  label: '(a) gateway /rpc',
+  url: `${base}/rpc`,
+  headers: auth,
+  body: call,
+});
+const streamable = await load({
+  ...common,
+  label: '(b) gateway Streamable HTTP session',
+  url: `${base}/servers/${String(server.id)}/mcp`,
+  headers: { ...mcpHeaders, 'mcp-session-id': sessionId },
+  body: call,
+});
+printTable([rpc, streamable, direct], direct);
+
+gateway.child.kill('SIGTERM');
+upstream.server.close();
+upstream.server.closeAllConnections();
