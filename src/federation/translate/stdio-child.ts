@@ -113,21 +113,25 @@ export class StdioChild {
     }
   }
 
+  /** Splits stdout into lines; a line past maxLineBytes is dropped whole, even while it is still arriving. */
   private onData(chunk: Buffer): void {
+    const max = this.opts.maxLineBytes ?? 32 * MiB;
     let start = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      this.pending.push(chunk.subarray(start, nl));
-      const line = Buffer.concat(this.pending).toString('utf8');
-      const skip = this.discarding;
+      const tooLong = this.discarding || this.pendingBytes + (nl - start) > max;
+      if (tooLong && !this.discarding) this.opts.log('dropping an oversized message from the stdio server');
+      const line = tooLong
+        ? ''
+        : Buffer.concat([...this.pending, chunk.subarray(start, nl)]).toString('utf8');
       this.pending = [];
       this.pendingBytes = 0;
       this.discarding = false;
       start = nl + 1;
-      if (!skip) this.onLine(line);
+      if (!tooLong) this.onLine(line);
     }
     if (start >= chunk.length || this.discarding) return;
     this.pendingBytes += chunk.length - start;
-    if (this.pendingBytes > (this.opts.maxLineBytes ?? 32 * MiB)) {
+    if (this.pendingBytes > max) {
       this.opts.log('dropping an oversized message from the stdio server');
       this.pending = [];
       this.pendingBytes = 0;
