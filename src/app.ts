@@ -8,6 +8,11 @@ import { healthRoutes } from './http/routes/health.js';
 import { toolRoutes } from './http/routes/tools.js';
 import { promptRoutes } from './http/routes/prompts.js';
 import { resourceRoutes } from './http/routes/resources.js';
+import { gatewayRoutes } from './http/routes/gateways.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { rootRoutes } from './http/routes/roots.js';
+import { serverRoutes } from './http/routes/servers.js';
+import { tagRoutes } from './http/routes/tags.js';
 import { newId } from './lib/ids.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './lib/safe-json.js';
 import type { Registry } from './registry/registry.js';
@@ -60,6 +65,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         toolRoutes(scope, deps.registry);
         resourceRoutes(scope, deps.registry);
         promptRoutes(scope, deps.registry);
+        serverRoutes(scope, deps.registry);
+        gatewayRoutes(scope, deps.registry);
+        rootRoutes(scope, deps.registry);
+        tagRoutes(scope, deps.registry);
+        metricsRoutes(scope, deps.registry);
       },
       { prefix },
     );

@@ -6,6 +6,11 @@ import { ToolService } from './tools/service.js';
 import { PromptService } from './prompts/service.js';
 import type { TemplateRenderer } from './prompts/template/renderer.js';
 import { ResourceService } from './resources/service.js';
+import { GatewayService } from './gateways/service.js';
+import { MetricsService } from './metrics/service.js';
+import { RootService } from './roots/service.js';
+import { ServerService } from './servers/service.js';
+import { TagService } from './tags/service.js';
 
 export interface RegistryOptions {
   store: Store;
@@ -19,6 +24,11 @@ export interface Registry {
   tools: ToolService;
   resources: ResourceService;
   prompts: PromptService;
+  servers: ServerService;
+  gateways: GatewayService;
+  roots: RootService;
+  tags: TagService;
+  metrics: MetricsService;
 }
 
 export function createRegistry(opts: RegistryOptions): Registry {
@@ -29,5 +39,10 @@ export function createRegistry(opts: RegistryOptions): Registry {
     tools: new ToolService(base),
     resources: new ResourceService(base),
     prompts: new PromptService({ ...base, renderer: opts.renderer }),
+    servers: new ServerService(base),
+    gateways: new GatewayService(base),
+    roots: new RootService(base),
+    tags: new TagService(base),
+    metrics: new MetricsService(base),
   };
 }

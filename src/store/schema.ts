@@ -87,6 +87,8 @@ export interface GatewaysTable extends Audit {
   auth_type: string | null;
   auth_value: string | null;
   passthrough_auth: Flag;
+  /** JSON array of header names a client may send through to the upstream (migration 0002). */
+  passthrough_headers: ColumnType<JsonText, JsonText | undefined, JsonText>;
   prefix_mode: string;
   timeout_ms: number | null;
   command: JsonText | null;

@@ -87,3 +87,15 @@ export async function metricsOfKind(db: Kysely<Database>, kind: MetricsKind): Pr
   const result = await sql<AggregateRow>`select ${aggregates} from ${sql.table(table)}`.execute(db);
   return toSummary(result.rows[0]);
 }
+
+/** Deletes recorded metrics: all four tables, one kind, or one entity of a kind; returns the rows removed. */
+export async function deleteMetrics(db: Kysely<Database>, kind?: MetricsKind, id?: string): Promise<number> {
+  let removed = 0;
+  for (const k of kind === undefined ? (Object.keys(TABLES) as MetricsKind[]) : [kind]) {
+    const { table, column } = TABLES[k];
+    const where = id === undefined ? sql`` : sql` where ${sql.ref(column)} = ${id}`;
+    const result = await sql`delete from ${sql.table(table)}${where}`.execute(db);
+    removed += Number(result.numAffectedRows ?? 0);
+  }
+  return removed;
+}

@@ -1,0 +1,25 @@
+// /roots: list, add and remove the roots the gateway advertises.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { RootService } from '../../registry/roots/service.js';
+import { parseWith } from '../validation.js';
+
+/** The URI is the rest of the path: URL-encoded (`file%3A%2F%2F%2Fsrv`) or raw (`file:///srv`) as ContextForge's {uri:path}. */
+const rootParams = z.object({ '*': z.string().min(1, 'name the root uri after /roots/').max(4096) });
+
+export function rootRoutes(app: FastifyInstance, deps: { roots: RootService }): void {
+  const { roots } = deps;
+
+  app.get('/roots', { config: { auth: 'user' } }, async () => roots.list());
+
+  app.post('/roots', { config: { auth: 'admin' } }, async (request, reply) => {
+    reply.status(201);
+    return roots.add(request.body);
+  });
+
+  app.delete('/roots/*', { config: { auth: 'admin' } }, async (request) => {
+    const uri = parseWith(rootParams, request.params)['*'];
+    await roots.remove(uri);
+    return { status: 'success', message: `Root ${uri} removed` };
+  });
+}

@@ -1,0 +1,54 @@
+// What the API returns for a gateway: camelCase, auth masked, health fields as the federation layer records them.
+import type { GatewayRow } from '../../store/schema.js';
+import { parseJsonColumn } from '../common/json-column.js';
+import { maskAuth, openAuth, type MaskedAuth, type SecretCodec } from '../common/upstream-auth.js';
+
+export interface GatewayRead {
+  id: string;
+  name: string;
+  slug: string;
+  url: string;
+  description: string | null;
+  transport: string;
+  capabilities: Record<string, unknown>;
+  auth: MaskedAuth | null;
+  passthroughAuth: boolean;
+  passthroughHeaders: string[];
+  prefixMode: string;
+  timeoutMs: number | null;
+  enabled: boolean;
+  reachable: boolean;
+  lastSeen: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string | null;
+  modifiedBy: string | null;
+  version: number;
+}
+
+export function toGatewayRead(row: GatewayRow, codec: SecretCodec): GatewayRead {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    url: row.url,
+    description: row.description,
+    transport: row.transport,
+    capabilities: parseJsonColumn(row.capabilities),
+    auth: maskAuth(openAuth(codec, row.auth_value)),
+    passthroughAuth: row.passthrough_auth === 1,
+    passthroughHeaders: parseJsonColumn(row.passthrough_headers),
+    prefixMode: row.prefix_mode,
+    timeoutMs: row.timeout_ms,
+    enabled: row.enabled === 1,
+    reachable: row.reachable === 1,
+    lastSeen: row.last_seen,
+    tags: parseJsonColumn(row.tags),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    createdBy: row.created_by,
+    modifiedBy: row.modified_by,
+    version: row.version,
+  };
+}

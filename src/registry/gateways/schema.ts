@@ -1,0 +1,64 @@
+// The gateway create/update body (flat, as ContextForge's POST /gateways): validated once here.
+import { z } from 'zod';
+import {
+  HTTP_SCHEMES,
+  LIMITS,
+  descriptionSchema,
+  nameSchema,
+  tagsSchema,
+  urlSchema,
+} from '../common/input.js';
+
+export const TRANSPORTS = ['SSE', 'STREAMABLEHTTP'] as const;
+export const PREFIX_MODES = ['always', 'never', 'conflict'] as const;
+
+/** "sse", "streamable-http", "streamable_http" and "STREAMABLEHTTP" all name a transport. */
+const transport = z
+  .string()
+  .transform((s) => s.toUpperCase().replace(/[-_\s]/g, ''))
+  .pipe(z.enum(TRANSPORTS));
+
+const prefixMode = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(PREFIX_MODES));
+
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, 'must be a valid HTTP header name');
+
+/** An array or ContextForge's form value "X-Tenant, X-Trace"; names compare case-insensitively. */
+const passthroughHeaders = z
+  .union([z.array(headerName).max(32), z.string().max(4096)])
+  .transform((v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : v,
+  )
+  .pipe(z.array(headerName).max(32))
+  .transform((names) => {
+    const seen = new Map<string, string>();
+    for (const n of names) if (!seen.has(n.toLowerCase())) seen.set(n.toLowerCase(), n);
+    return [...seen.values()];
+  });
+
+const fields = {
+  name: nameSchema(LIMITS.name),
+  url: urlSchema(HTTP_SCHEMES),
+  description: descriptionSchema.nullish(),
+  transport: transport.optional(),
+  passthrough_headers: passthroughHeaders.nullish(),
+  passthrough_auth: z.boolean().optional(),
+  prefix_mode: prefixMode.optional(),
+  timeout_ms: z.number().int().min(1).max(3_600_000).nullish(),
+  tags: tagsSchema.optional(),
+};
+
+export const gatewayCreateSchema = z.object(fields).passthrough();
+export const gatewayUpdateSchema = z.object(fields).partial().passthrough();
+
+export type GatewayCreateInput = z.output<typeof gatewayCreateSchema>;
+export type GatewayUpdateInput = z.output<typeof gatewayUpdateSchema>;
