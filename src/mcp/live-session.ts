@@ -27,7 +27,7 @@ export class LiveSession implements McpPeer {
     record: SessionRecord,
     readonly principal: Principal,
     private readonly store: SessionStore,
-    private readonly channel: SessionChannel,
+    readonly channel: SessionChannel,
   ) {
     this.sessionId = record.id;
     this.scope = record.serverId === null ? {} : { serverId: record.serverId };

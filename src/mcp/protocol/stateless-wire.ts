@@ -25,7 +25,7 @@ export function envelopeOf(params: unknown): Envelope {
   const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
   const envelope: Envelope = {
     protocolVersion: typeof version === 'string' ? version : '',
-    clientCapabilities: isRecord(capabilities) ? (capabilities) : {},
+    clientCapabilities: isRecord(capabilities) ? capabilities : {},
   };
   const info = meta[CLIENT_INFO_META_KEY];
   if (isRecord(info)) envelope.clientInfo = info as Implementation;

@@ -1,0 +1,185 @@
+// registerMcpRoutes: every MCP endpoint on the Fastify app, over one Dispatcher and one SessionHub.
+import type { Implementation } from '@modelcontextprotocol/server';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import type { SessionStore } from '../cache/session-store.js';
+import type { Config } from '../config/load.js';
+import { APP_VERSION } from '../version.js';
+import type { McpCatalog } from './catalog.js';
+import { Dispatcher } from './dispatcher.js';
+import { INVALID_REQUEST, JsonRpcError } from './protocol/json-rpc.js';
+import { parseMessageText } from './protocol/parse-message.js';
+import { SessionHub } from './session-hub.js';
+import type { HttpExchange } from './transports/exchange-context.js';
+import { headerOf, writeFailure } from './transports/http-io.js';
+import { LegacySse } from './transports/legacy-sse.js';
+import { createRequestGuards } from './transports/request-guards.js';
+import { RpcEndpoint } from './transports/rpc.js';
+import { StatelessHttp } from './transports/stateless-http.js';
+import { StreamableHttp } from './transports/streamable-http.js';
+import { WebSocketTransport } from './transports/websocket.js';
+
+export interface McpLimits {
+  /** Items per page of every MCP list. */
+  pageSize: number;
+  /** Opening one more session evicts the principal's least recently used one. */
+  maxSessionsPerPrincipal: number;
+  /** Replayable SSE events kept per stream (Last-Event-ID). */
+  maxEventsPerStream: number;
+  maxEventBytesPerStream: number;
+  maxStreamsPerSession: number;
+}
+
+export const DEFAULT_MCP_LIMITS: Readonly<McpLimits> = Object.freeze({
+  pageSize: 100,
+  maxSessionsPerPrincipal: 100,
+  maxEventsPerStream: 1000,
+  maxEventBytesPerStream: 1024 * 1024,
+  maxStreamsPerSession: 32,
+});
+
+export interface McpLogger {
+  error(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  debug(obj: unknown, msg?: string): void;
+}
+
+export interface McpRoutesDeps {
+  catalog: McpCatalog;
+  sessions: SessionStore;
+  config: Config;
+  /** The REST API's authenticator: resolves a Principal or rejects with AppError Unauthorized. */
+  authenticate: (headers: { authorization?: string | undefined }) => Promise<Principal>;
+  logger: McpLogger;
+  serverInfo?: Implementation;
+  limits?: Partial<McpLimits>;
+}
+
+type Handle = (http: HttpExchange, request: FastifyRequest) => Promise<void>;
+
+/**
+ * Streamable HTTP at /mcp and /servers/{id}/mcp, legacy SSE at /sse + /message (and per server), /rpc,
+ * and WebSocket at /ws. Each route checks Host and Origin, then authenticates itself, so MCP endpoints
+ * never depend on plugin order; the routes are declared `auth: 'self'` so the REST auth hook leaves them to it.
+ */
+export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): void {
+  const { config, logger } = deps;
+  const limits = { ...DEFAULT_MCP_LIMITS, ...deps.limits };
+  const keepAliveMs = config.sseKeepaliveInterval * 1000;
+  const hub = new SessionHub({
+    store: deps.sessions,
+    catalog: deps.catalog,
+    logger,
+    maxSessionsPerPrincipal: limits.maxSessionsPerPrincipal,
+    sweepIntervalMs: Math.min(60_000, config.sessionTtl * 1000),
+  });
+  const dispatcher = new Dispatcher(
+    {
+      catalog: deps.catalog,
+      serverInfo: deps.serverInfo ?? { name: 'mcpgateway', version: APP_VERSION },
+      pageSize: limits.pageSize,
+    },
+    logger,
+  );
+  const guards = createRequestGuards({ bindHost: config.host, allowedOrigins: config.allowedOrigins });
+  const stateless = new StatelessHttp({ dispatcher, hub, keepAliveMs });
+  const streamable = new StreamableHttp({
+    dispatcher,
+    hub,
+    stateless,
+    keepAliveMs,
+    eventLimits: {
+      maxEventsPerStream: limits.maxEventsPerStream,
+      maxBytesPerStream: limits.maxEventBytesPerStream,
+      maxStreams: limits.maxStreamsPerSession,
+      ttlMs: config.messageTtl * 1000,
+    },
+  });
+  const rpc = new RpcEndpoint({ dispatcher, hub });
+  const sse = new LegacySse({ dispatcher, hub, keepAliveMs });
+  const ws = new WebSocketTransport({
+    dispatcher,
+    hub,
+    guards,
+    authenticate: deps.authenticate,
+    maxPayload: config.maxBodyBytes,
+    keepAliveMs,
+    logger,
+  });
+
+  const onUpgrade = (
+    req: Parameters<WebSocketTransport['upgrade']>[0],
+    socket: Parameters<WebSocketTransport['upgrade']>[1],
+    head: Buffer,
+  ): void => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/$/, '');
+    if (path === '/ws') void ws.upgrade(req, socket, head);
+    else if (app.server.listenerCount('upgrade') === 1) socket.destroy();
+  };
+  app.server.on('upgrade', onUpgrade);
+  // preClose: open streams would otherwise keep server.close() waiting forever.
+  app.addHook('preClose', async () => {
+    app.server.off('upgrade', onUpgrade);
+    ws.close();
+    await hub.close();
+  });
+
+  void app.register((scope, _opts, done) => {
+    // Bodies stay text until parseMessageText: nesting is bounded before anything recursive sees them.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+    const mount = (method: 'GET' | 'POST' | 'DELETE', url: string, handle: Handle): void => {
+      scope.route({
+        method,
+        url,
+        config: { auth: 'self' },
+        handler: async (request, reply) => {
+          reply.hijack();
+          const res = reply.raw;
+          try {
+            guards.checkHost(request.headers);
+            guards.checkOrigin(request.headers);
+            const principal = await deps.authenticate({ authorization: request.headers.authorization });
+            const serverId = (request.params as { serverId?: string }).serverId;
+            await handle(
+              { req: request.raw, res, principal, scope: serverId === undefined ? {} : { serverId } },
+              request,
+            );
+          } catch (error) {
+            writeFailure(res, error, logger);
+          }
+        },
+      });
+    };
+
+    for (const base of ['', '/servers/:serverId']) {
+      mount('POST', `${base}/mcp`, (http, request) => streamable.post(http, jsonBody(request)));
+      mount('GET', `${base}/mcp`, (http) => streamable.get(http));
+      mount('DELETE', `${base}/mcp`, (http) => streamable.delete(http));
+      mount('GET', `${base}/sse`, (http) => sse.open(http, messagePath(http)));
+      mount('POST', `${base}/message`, (http, request) =>
+        sse.message(http, sessionIdOf(request), jsonBody(request)),
+      );
+    }
+    mount('POST', '/rpc', (http, request) => rpc.handle(http, jsonBody(request)));
+    done();
+  });
+}
+
+function jsonBody(request: FastifyRequest): unknown {
+  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json')
+    throw new JsonRpcError(INVALID_REQUEST, 'Unsupported Media Type: send application/json', undefined, 415);
+  return parseMessageText(typeof request.body === 'string' ? request.body : '');
+}
+
+function messagePath(http: HttpExchange): string {
+  const serverId = http.scope.serverId;
+  return serverId === undefined ? '/message' : `/servers/${encodeURIComponent(serverId)}/message`;
+}
+
+function sessionIdOf(request: FastifyRequest): string | undefined {
+  const query = request.query as Record<string, string | string[] | undefined>;
+  return headerOf(query.session_id) ?? headerOf(query.sessionId);
+}

@@ -1,0 +1,190 @@
+// SessionHub: this instance's live sessions: opening (with a per-principal cap), lookup, teardown, change fan-out.
+import type { Principal } from '../auth/principal.js';
+import type { SessionRecord, SessionStore, SessionTransportKind } from '../cache/session-store.js';
+import { AppError } from '../errors/app-error.js';
+import type { CatalogEvent, CatalogScope, McpCatalog } from './catalog.js';
+import { LiveSession, type SessionChannel } from './live-session.js';
+
+export interface HubLogger {
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export interface SessionHubOptions {
+  store: SessionStore;
+  catalog: McpCatalog;
+  logger: HubLogger;
+  /** Opening one more evicts the principal's least recently used session. */
+  maxSessionsPerPrincipal: number;
+  /** How often live sessions are checked against the store's expiry (ms). */
+  sweepIntervalMs: number;
+}
+
+/** A stateless (2026-07-28) `subscriptions/listen` stream: no session, just a filter on catalog events. */
+export interface ChangeListener {
+  readonly scope: CatalogScope;
+  onEvent(event: CatalogEvent): void;
+  /** Ends the listener's stream (shutdown). */
+  close(): void;
+}
+
+const LIST_CHANGED = new Map([
+  ['tools_list_changed', 'notifications/tools/list_changed'],
+  ['resources_list_changed', 'notifications/resources/list_changed'],
+  ['prompts_list_changed', 'notifications/prompts/list_changed'],
+]);
+
+const unknownSession = (): AppError =>
+  new AppError({ code: 'NotFound', message: 'Session not found: initialize a new session' });
+
+/** Whether a change to `serverIds` is visible from `scope` (the global scope sees every change). */
+export function scopeSees(scope: CatalogScope, serverIds: 'all' | readonly string[]): boolean {
+  return scope.serverId === undefined || serverIds === 'all' || serverIds.includes(scope.serverId);
+}
+
+export class SessionHub {
+  // Session ids arrive from clients: a Map, so "__proto__" is only ever a missing key.
+  readonly #live = new Map<string, LiveSession>();
+  readonly #listeners = new Set<ChangeListener>();
+  readonly #unsubscribe: () => void;
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(private readonly opts: SessionHubOptions) {
+    this.#unsubscribe = opts.catalog.subscribe((event) => {
+      this.#fanOut(event).catch((error: unknown) =>
+        opts.logger.error({ err: error }, 'MCP notification fan-out failed'),
+      );
+    });
+    this.#sweeper = setInterval(() => void this.#sweep(), opts.sweepIntervalMs);
+    this.#sweeper.unref();
+  }
+
+  /** Throws NotFound for an unknown or disabled virtual server, before any session exists. */
+  async checkScope(scope: CatalogScope): Promise<void> {
+    await this.opts.catalog.describeScope(scope);
+  }
+
+  async open(
+    principal: Principal,
+    scope: CatalogScope,
+    transport: SessionTransportKind,
+    channel: (record: SessionRecord, touch: () => void) => SessionChannel,
+  ): Promise<LiveSession> {
+    await this.checkScope(scope);
+    await this.#makeRoom(principal.subject);
+    const record = await this.opts.store.create({
+      subject: principal.subject,
+      serverId: scope.serverId ?? null,
+      transport,
+    });
+    const touch = (): void => void this.opts.store.touch(record.id).catch(() => undefined);
+    const session = new LiveSession(record, principal, this.opts.store, channel(record, touch));
+    this.#live.set(record.id, session);
+    return session;
+  }
+
+  /**
+   * The session `id` as seen by `principal` on `scope`. Unknown, expired, another principal's, or opened
+   * on another endpoint all look the same: 404, so a client re-initializes and nobody learns which
+   * session ids exist. `revive` rebuilds the in-process half of a session whose record another instance
+   * created; without it such a session is unknown here.
+   */
+  async resolve(
+    id: string,
+    principal: Principal,
+    scope: CatalogScope,
+    revive?: (record: SessionRecord, touch: () => void) => SessionChannel | undefined,
+  ): Promise<LiveSession> {
+    const record = await this.opts.store.get(id);
+    if (record === undefined) {
+      this.#live.get(id)?.close('Session expired');
+      this.#live.delete(id);
+      throw unknownSession();
+    }
+    if (record.subject !== principal.subject || record.serverId !== (scope.serverId ?? null))
+      throw unknownSession();
+    let session = this.#live.get(id);
+    if (session === undefined) {
+      const touch = (): void => void this.opts.store.touch(id).catch(() => undefined);
+      const channel = revive?.(record, touch);
+      if (channel === undefined) throw unknownSession();
+      session = new LiveSession(record, principal, this.opts.store, channel);
+      this.#live.set(id, session);
+    }
+    await this.opts.store.touch(id);
+    return session;
+  }
+
+  /** Ends a session everywhere: its streams here and its record in the store. */
+  async terminate(id: string, reason: string): Promise<void> {
+    this.#live.get(id)?.close(reason);
+    this.#live.delete(id);
+    await this.opts.store.delete(id);
+  }
+
+  addListener(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
+  /**
+   * Stops fan-out and ends every live stream. SSE and WebSocket sessions die with their connection, so
+   * their records go too; Streamable HTTP records stay for another instance sharing the store.
+   */
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    clearInterval(this.#sweeper);
+    for (const listener of [...this.#listeners]) listener.close();
+    this.#listeners.clear();
+    const sessions = [...this.#live.values()];
+    this.#live.clear();
+    for (const session of sessions) session.close('The gateway is shutting down');
+    await Promise.all(
+      sessions.map(async (s) => {
+        const record = await this.opts.store.get(s.sessionId);
+        if (record !== undefined && record.transport !== 'streamable-http')
+          await this.opts.store.delete(s.sessionId);
+      }),
+    );
+  }
+
+  async #makeRoom(subject: string): Promise<void> {
+    const sessions = await this.opts.store.listByPrincipal(subject);
+    const excess = sessions.length - this.opts.maxSessionsPerPrincipal + 1;
+    for (const victim of sessions.slice(0, Math.max(0, excess))) {
+      this.opts.logger.warn(
+        { sessionId: victim.id, subject },
+        'MCP session evicted: too many sessions for one principal',
+      );
+      await this.terminate(victim.id, 'Evicted: too many sessions for this principal');
+    }
+  }
+
+  async #fanOut(event: CatalogEvent): Promise<void> {
+    for (const listener of this.#listeners) listener.onEvent(event);
+    if (event.type !== 'resource_updated') {
+      const method = LIST_CHANGED.get(event.type);
+      if (method === undefined) return;
+      for (const session of this.#live.values())
+        if (scopeSees(session.scope, event.serverIds)) session.notify(method);
+      return;
+    }
+    for (const session of [...this.#live.values()]) {
+      const record = await this.opts.store.get(session.sessionId);
+      if (record?.subscriptions.includes(event.uri))
+        session.notify('notifications/resources/updated', { uri: event.uri });
+    }
+  }
+
+  async #sweep(): Promise<void> {
+    for (const [id, session] of [...this.#live]) {
+      if ((await this.opts.store.get(id)) !== undefined) continue;
+      session.close('Session expired');
+      this.#live.delete(id);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// StreamableChannel: a Streamable HTTP session's way to the client: POST answers, one standalone GET stream, replay.
+import type { ServerResponse } from 'node:http';
+import type { SessionChannel } from '../live-session.js';
+import { idKey, type JSONRPCMessage, type RequestId } from '../protocol/json-rpc.js';
+import { EventStore, type EventStoreLimits } from './event-store.js';
+import type { Headers } from './http-io.js';
+import type { PostExchange } from './post-exchange.js';
+import { SseStream } from './sse-stream.js';
+
+export interface StreamableChannelOptions {
+  limits: EventStoreLimits;
+  keepAliveMs: number;
+  onKeepAlive?: () => void;
+}
+
+export class StreamableChannel implements SessionChannel {
+  readonly events: EventStore;
+  /** Open requests by id key → the POST answering them; messages related to a request follow it there. */
+  readonly #routes = new Map<string, PostExchange>();
+  readonly #standaloneId: string;
+  #standalone: SseStream | undefined;
+  #closed = false;
+
+  constructor(private readonly opts: StreamableChannelOptions) {
+    this.events = new EventStore(opts.limits);
+    this.#standaloneId = this.events.newStream();
+  }
+
+  track(id: RequestId, exchange: PostExchange): void {
+    this.#routes.set(idKey(id), exchange);
+  }
+
+  untrack(id: RequestId): void {
+    this.#routes.delete(idKey(id));
+  }
+
+  deliver(message: JSONRPCMessage, related?: RequestId): void {
+    const exchange = related === undefined ? undefined : this.#routes.get(idKey(related));
+    if (exchange !== undefined && !exchange.done) return exchange.send(message);
+    // Not tied to an open request: the standalone stream, stored for replay even while no GET is open.
+    const data = JSON.stringify(message);
+    const id = this.events.append(this.#standaloneId, data);
+    if (this.#standalone !== undefined && !this.#standalone.closed)
+      this.#standalone.event(data, id === undefined ? {} : { id });
+  }
+
+  get hasStandalone(): boolean {
+    return this.#standalone !== undefined && !this.#standalone.closed;
+  }
+
+  openStandalone(res: ServerResponse, headers: Headers): void {
+    this.#standalone = this.#stream(res, headers);
+    if (this.#closed) this.#standalone.end();
+  }
+
+  /**
+   * GET with Last-Event-ID: replays what the client missed on that stream and continues it (the
+   * standalone stream, or a POST stream still answering). False when the id is unknown or expired.
+   */
+  resume(lastEventId: string, res: ServerResponse, headers: Headers): boolean {
+    const replay = this.events.replayAfter(lastEventId);
+    if (replay === undefined) return false;
+    const sse = this.#stream(res, headers);
+    for (const event of replay.events) sse.event(event.data, { id: event.id });
+    if (replay.streamId === this.#standaloneId) {
+      if (this.hasStandalone) this.#standalone?.end();
+      this.#standalone = sse;
+      return true;
+    }
+    const exchange = [...this.#routes.values()].find((e) => e.streamId === replay.streamId && !e.done);
+    if (exchange === undefined) sse.end();
+    else exchange.attach(sse);
+    return true;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#standalone?.end();
+    for (const exchange of this.#routes.values()) exchange.abort();
+    this.#routes.clear();
+  }
+
+  #stream(res: ServerResponse, headers: Headers): SseStream {
+    return new SseStream(res, {
+      keepAliveMs: this.opts.keepAliveMs,
+      headers,
+      ...(this.opts.onKeepAlive === undefined ? {} : { onKeepAlive: this.opts.onKeepAlive }),
+    });
+  }
+}
