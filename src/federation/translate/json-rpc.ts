@@ -1,5 +1,4 @@
 // Minimal JSON-RPC 2.0 shapes and guards the bridges need to route messages without interpreting MCP methods.
-import { AppError } from '../../errors/app-error.js';
 import { rpcCodeOf, type ErrorCode } from '../../errors/codes.js';
 
 export type RpcId = string | number;
@@ -74,9 +73,3 @@ export function exceedsDepth(value: unknown, max = MAX_JSON_DEPTH): boolean {
 export function errorResponse(id: RpcId, code: ErrorCode, message: string): RpcResponse {
   return { jsonrpc: '2.0', id, error: { code: rpcCodeOf(code), message } };
 }
-
-export function appErrorResponse(id: RpcId, error: AppError): RpcResponse {
-  return errorResponse(id, error.code, error.message);
-}
-
-export { AppError };

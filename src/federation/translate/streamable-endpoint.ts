@@ -73,9 +73,15 @@ export class StreamableEndpoint {
     await Promise.all([...this.sessions.values()].map((e) => e.transport.close()));
   }
 
-  /** A POST without a session: must be `initialize`, which the SDK transport checks and answers 400 otherwise. */
+  /** A POST without a session must be `initialize`; only then is room made (evicting an idle session if full). */
   private async initialize(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const { bridge } = this.opts;
+    const opening = (Array.isArray(body) ? body : [body]).some((item) => {
+      const message = asRpcMessage(item);
+      return message !== undefined && isRequest(message) && message.method === 'initialize';
+    });
+    if (!opening)
+      throw new AppError({ code: 'BadRequest', message: 'Bad Request: Mcp-Session-Id header is required' });
     if (!bridge.hasRoom()) this.sweep(Date.now(), true);
     if (!bridge.hasRoom()) throw new AppError({ code: 'Unavailable', message: 'session limit reached' });
     const id = randomUUID();
