@@ -15,13 +15,14 @@ import { serverRoutes } from './http/routes/servers.js';
 import { tagRoutes } from './http/routes/tags.js';
 import { newId } from './lib/ids.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './lib/safe-json.js';
-import type { Registry } from './registry/registry.js';
+import { registerMcpRoutes } from './mcp/routes.js';
+import type { Services } from './services.js';
 import type { Store } from './store/db.js';
 
 export interface AppDeps {
   config: Config;
   store: Store;
-  registry: Registry;
+  services: Services;
   authenticate: AuthenticateHeaders;
   version: string;
   logger?: FastifyServerOptions['logger'];
@@ -61,18 +62,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every REST resource is served at /v1/... and at the unversioned path (ContextForge clients use both).
   for (const prefix of ['', '/v1']) {
     await app.register(
-      async (scope) => {
-        toolRoutes(scope, deps.registry);
-        resourceRoutes(scope, deps.registry);
-        promptRoutes(scope, deps.registry);
-        serverRoutes(scope, deps.registry);
-        gatewayRoutes(scope, deps.registry);
-        rootRoutes(scope, deps.registry);
-        tagRoutes(scope, deps.registry);
-        metricsRoutes(scope, deps.registry);
+      (scope, _opts, done) => {
+        toolRoutes(scope, deps.services.registry);
+        resourceRoutes(scope, deps.services.registry);
+        promptRoutes(scope, deps.services.registry);
+        serverRoutes(scope, deps.services.registry);
+        gatewayRoutes(scope, deps.services.registry);
+        rootRoutes(scope, deps.services.registry);
+        tagRoutes(scope, deps.services.registry);
+        metricsRoutes(scope, deps.services.registry);
+        done();
       },
       { prefix },
     );
   }
+  registerMcpRoutes(app, {
+    catalog: deps.services.catalog,
+    sessions: deps.services.sessions,
+    config: deps.config,
+    authenticate: deps.authenticate,
+    logger: app.log,
+  });
   return app;
 }

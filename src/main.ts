@@ -1,11 +1,9 @@
 // Composition root: config → store (migrated) → services → buildApp → listen; close() undoes it in reverse.
 import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticator.js';
-import { createSecretBox } from './auth/secret-box.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/load.js';
-import { createTemplateRenderer } from './registry/prompts/template/renderer.js';
-import { createRegistry } from './registry/registry.js';
+import { createServices, type Services } from './services.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import { APP_VERSION } from './version.js';
@@ -29,28 +27,26 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
   const { config } = opts;
   const store = openStore(config.databaseUrl, { poolSize: config.dbPoolSize });
   let shuttingDown = false;
-  const renderer = createTemplateRenderer({
-    timeoutMs: config.promptRenderTimeoutMs,
-    maxOutputBytes: config.promptMaxOutputBytes,
-  });
+  let services: Services | undefined;
   try {
     await migrateToLatest(store);
-    const secrets = createSecretBox(config.authEncryptionSecret ?? '');
     const auth = await createAuthenticator(config);
-    const registry = createRegistry({ store, secrets, renderer });
+    services = createServices(config, store);
     const app = await buildApp({
       config,
       store,
-      registry,
+      services,
       authenticate: (headers) => auth.authenticate(headers),
       version: APP_VERSION,
       logger: opts.logger ?? { level: config.logLevel },
       isShuttingDown: () => shuttingDown,
     });
+    for (const notice of services.notices) app.log.warn(notice);
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const built = services;
     return {
       app,
       store,
@@ -58,12 +54,12 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       async close() {
         shuttingDown = true;
         await app.close();
-        await renderer.close();
+        await built.close();
         await store.close();
       },
     };
   } catch (error) {
-    await renderer.close().catch(() => undefined);
+    await services?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

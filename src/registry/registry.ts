@@ -1,4 +1,5 @@
 // Registry: every registry service built once from the store and the secret codec (composition helper for main and tests).
+import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
 import type { Store } from '../store/db.js';
 import { RegistryEvents } from './common/events.js';
 import type { SecretCodec } from './common/upstream-auth.js';
@@ -17,6 +18,8 @@ export interface RegistryOptions {
   secrets: SecretCodec;
   /** The prompt render pool; whoever created it closes it (main.ts, the test app). */
   renderer: TemplateRenderer;
+  /** Buffered metrics writes; whoever created it closes (flushes) it. */
+  metrics: MetricsRecorder;
 }
 
 export interface Registry {
@@ -33,7 +36,7 @@ export interface Registry {
 
 export function createRegistry(opts: RegistryOptions): Registry {
   const events = new RegistryEvents();
-  const base = { store: opts.store, secrets: opts.secrets, events };
+  const base = { store: opts.store, secrets: opts.secrets, events, metrics: opts.metrics };
   return {
     events,
     tools: new ToolService(base),

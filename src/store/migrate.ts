@@ -1,13 +1,5 @@
 // Runs the ordered migrations under a lock (advisory lock on PostgreSQL, lock row on SQLite) so two starting processes never both migrate.
-import {
-  Migrator,
-  SqliteAdapter,
-  type Kysely,
-  type Migration,
-  type MigrationLockOptions,
-  type MigrationResultSet,
-} from 'kysely';
-import { sql } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { AppError } from '../errors/app-error.js';
 import type { SqlDialectName, Store } from './db.js';
 import { init } from './migrations/0001-init.js';
@@ -28,13 +20,23 @@ export interface MigrateOutcome {
 export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
   const db = store.db as unknown as Kysely<unknown>;
   const provider = { getMigrations: () => Promise.resolve(migrations(store.dialect)) };
-  const migrator = new Migrator({ db, provider });
+  // Kysely looks for its bookkeeping tables across every schema: pin them to the schema we migrate, so
+  // another application (or test suite) using Kysely in the same database never confuses the two.
+  const migrationTableSchema =
+    store.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new AppError({
       code: 'Internal',
-      message: `Database migration ${failed} failed: ${String(result.error)}`,
+      message: `Database migration ${failed} failed: ${result.error instanceof Error ? result.error.message : JSON.stringify(result.error)}`,
       cause: result.error,
     });
   }

@@ -2,16 +2,16 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
 import { createTokenSigner } from '../../src/auth/jwt.js';
-import { createSecretBox } from '../../src/auth/secret-box.js';
 import { buildApp } from '../../src/app.js';
 import { testConfig, type Config } from '../../src/config/load.js';
-import { createTemplateRenderer } from '../../src/registry/prompts/template/renderer.js';
-import { createRegistry, type Registry } from '../../src/registry/registry.js';
+import type { Registry } from '../../src/registry/registry.js';
+import { createServices, type Services } from '../../src/services.js';
 import type { Backend, TestStore } from './backends.js';
 
 export interface TestApp {
   app: FastifyInstance;
   registry: Registry;
+  services: Services;
   config: Config;
   testStore: TestStore;
   adminToken: string;
@@ -29,20 +29,13 @@ export interface TestApp {
 export async function buildTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
   const config = testConfig(env);
   const testStore = await backend.open();
-  const renderer = createTemplateRenderer({
-    timeoutMs: config.promptRenderTimeoutMs,
-    maxOutputBytes: config.promptMaxOutputBytes,
-  });
-  const registry = createRegistry({
-    store: testStore.store,
-    renderer,
-    secrets: createSecretBox(config.authEncryptionSecret ?? ''),
-  });
+  const services = createServices(config, testStore.store);
+  const registry = services.registry;
   const auth = await createAuthenticator(config);
   const app = await buildApp({
     config,
     store: testStore.store,
-    registry,
+    services,
     authenticate: (headers) => auth.authenticate(headers),
     version: 'test',
   });
@@ -53,6 +46,7 @@ export async function buildTestApp(backend: Backend, env: Record<string, string>
   return {
     app,
     registry,
+    services,
     config,
     testStore,
     adminToken,
@@ -67,7 +61,7 @@ export async function buildTestApp(backend: Backend, env: Record<string, string>
     },
     async close() {
       await app.close();
-      await renderer.close();
+      await services.close();
       await testStore.dispose();
     },
   };

@@ -3,7 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import type { Principal } from '../../auth/principal.js';
 
-export type AuthDecision = 'public' | 'user' | 'admin';
+/**
+ * public: no credentials; user: any valid token; admin: an admin token; self: the handler authenticates
+ * itself (MCP endpoints, which must check Host/Origin before auth and answer in JSON-RPC).
+ */
+export type AuthDecision = 'public' | 'user' | 'admin' | 'self';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,7 +51,7 @@ export function registerAuth(app: FastifyInstance, authenticate: AuthenticateHea
   app.addHook('onRequest', async (request) => {
     const decision = request.routeOptions.config.auth;
     // Unknown routes (404 handler) carry no decision and need no principal.
-    if (decision === undefined || decision === 'public') return;
+    if (decision === undefined || decision === 'public' || decision === 'self') return;
     const principal = await authenticate({ authorization: request.headers.authorization });
     if (decision === 'admin' && !principal.isAdmin) {
       throw new AppError({

@@ -17,12 +17,14 @@ import { argumentsOf, toGetPromptResult, toMcpPrompt, toPromptRead, type PromptR
 import { promptCreateSchema, promptUpdateSchema } from './schema.js';
 import { checkTemplate } from './template/check-template.js';
 import type { TemplateRenderer } from './template/renderer.js';
+import type { MetricsRecorder } from '../../runtime/metrics-recorder.js';
 
 export interface PromptServiceOptions {
   store: Store;
   events: RegistryEvents;
   /** The one render pool of the process; its owner closes it. */
   renderer: TemplateRenderer;
+  metrics: MetricsRecorder;
 }
 
 const ALL: ListFilter = { includeInactive: false, tags: [], limit: 0 };
@@ -32,12 +34,14 @@ export class PromptService {
   readonly #repo: PromptsRepo;
   readonly #events: RegistryEvents;
   readonly #renderer: TemplateRenderer;
+  readonly #metrics: MetricsRecorder;
 
   constructor(opts: PromptServiceOptions) {
     this.#store = opts.store;
     this.#repo = new PromptsRepo(opts.store.db);
     this.#events = opts.events;
     this.#renderer = opts.renderer;
+    this.#metrics = opts.metrics;
   }
 
   async create(body: unknown, principal: Principal): Promise<PromptRead> {
@@ -155,10 +159,10 @@ export class PromptService {
     try {
       checkArguments(argumentsOf(row), args);
       const text = await this.#renderer.render(row.template, args);
-      await this.#recordRender(row, started, undefined);
+      this.#recordRender(row, started, undefined);
       return toGetPromptResult(row, text);
     } catch (error) {
-      await this.#recordRender(row, started, error instanceof Error ? error.message : String(error));
+      this.#recordRender(row, started, error instanceof Error ? error.message : String(error));
       throw error;
     }
   }
@@ -185,12 +189,13 @@ export class PromptService {
     return row;
   }
 
-  async #recordRender(row: PromptRow, started: number, errorMessage: string | undefined): Promise<void> {
-    await this.#repo.recordMetric(row.id, {
+  #recordRender(row: PromptRow, started: number, errorMessage: string | undefined): void {
+    this.#metrics.record({
+      kind: 'prompt',
+      id: row.id,
       responseTime: (performance.now() - started) / 1000,
       success: errorMessage === undefined,
-      errorMessage: errorMessage?.slice(0, 1024),
-      at: nowIso(),
+      error: errorMessage,
     });
   }
 

@@ -4,6 +4,7 @@ import { AppError, conflict, notFound } from '../../errors/app-error.js';
 import type { Principal } from '../../auth/principal.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import { metricsFor } from '../../store/repos/metrics.js';
+import type { MetricsRecorder } from '../../runtime/metrics-recorder.js';
 import { ResourcesRepo, type ResourceRowUpdate } from '../../store/repos/resources.js';
 import type { Store } from '../../store/db.js';
 import type { ResourceRow } from '../../store/schema.js';
@@ -28,6 +29,7 @@ import { matchUriTemplate, parseUriTemplate } from './uri-template.js';
 export interface ResourceServiceOptions {
   store: Store;
   events: RegistryEvents;
+  metrics: MetricsRecorder;
 }
 
 const ALL: ListFilter = { includeInactive: false, tags: [], limit: 0 };
@@ -38,11 +40,13 @@ export class ResourceService {
   readonly #store: Store;
   readonly #repo: ResourcesRepo;
   readonly #events: RegistryEvents;
+  readonly #metrics: MetricsRecorder;
 
   constructor(opts: ResourceServiceOptions) {
     this.#store = opts.store;
     this.#repo = new ResourcesRepo(opts.store.db);
     this.#events = opts.events;
+    this.#metrics = opts.metrics;
   }
 
   async create(body: unknown, principal: Principal): Promise<ResourceRead> {
@@ -158,7 +162,7 @@ export class ResourceService {
     if (row === undefined) throw notFound('Resource', idOrUri);
     requireEnabled(row);
     const content = toResourceContentRead(row);
-    await this.#recordRead(row, started);
+    this.#recordRead(row, started);
     return content;
   }
 
@@ -180,7 +184,7 @@ export class ResourceService {
     const started = performance.now();
     const row = await this.#findByUri(uri, serverId);
     const result = toReadResourceResult(row, uri);
-    await this.#recordRead(row, started);
+    this.#recordRead(row, started);
     return result;
   }
 
@@ -206,11 +210,12 @@ export class ResourceService {
   }
 
   /** Records a read in resource_metrics, so the read model's metrics count REST and MCP reads alike. */
-  async #recordRead(row: ResourceRow, started: number): Promise<void> {
-    await this.#repo.recordMetric(row.id, {
+  #recordRead(row: ResourceRow, started: number): void {
+    this.#metrics.record({
+      kind: 'resource',
+      id: row.id,
       responseTime: (performance.now() - started) / 1000,
       success: true,
-      at: nowIso(),
     });
   }
 

@@ -57,17 +57,4 @@ export class PromptsRepo {
     if (filter.limit > 0) q = q.limit(filter.limit + 1);
     return q.execute();
   }
-
-  async recordMetric(promptId: string, sample: MetricSample): Promise<void> {
-    await this.db
-      .insertInto('prompt_metrics')
-      .values({
-        prompt_id: promptId,
-        timestamp: sample.at,
-        response_time: sample.responseTime,
-        is_success: sample.success ? 1 : 0,
-        error_message: sample.errorMessage ?? null,
-      })
-      .execute();
-  }
 }

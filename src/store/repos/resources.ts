@@ -72,17 +72,4 @@ export class ResourcesRepo {
     if (filter.limit > 0) q = q.limit(filter.limit + 1);
     return q.execute();
   }
-
-  async recordMetric(resourceId: string, sample: MetricSample): Promise<void> {
-    await this.db
-      .insertInto('resource_metrics')
-      .values({
-        resource_id: resourceId,
-        timestamp: sample.at,
-        response_time: sample.responseTime,
-        is_success: sample.success ? 1 : 0,
-        error_message: sample.errorMessage ?? null,
-      })
-      .execute();
-  }
 }

@@ -10,6 +10,11 @@ const tool = (id: string, name: string) => ({
   integration_type: 'REST',
   request_type: 'GET',
   input_schema: '{}',
+  headers: '{}',
+  annotations: '{}',
+  enabled: 1,
+  reachable: 1,
+  tags: '[]',
   created_at: new Date().toISOString(),
   updated_at: new Date().toISOString(),
 });

@@ -84,7 +84,12 @@ describe('auth decisions on every route', () => {
         expect(res.headers['www-authenticate'], `${route.method} ${route.url} with ${label}`).toMatch(
           /^Bearer realm="mcpgateway"/,
         );
-        expect(res.json()).toHaveProperty('detail');
+        // REST answers {"detail"}; MCP endpoints (auth 'self') answer a JSON-RPC error.
+        const body = res.json();
+        expect(
+          route.auth === 'self' ? body.error?.message : body.detail,
+          `${route.method} ${route.url}`,
+        ).toEqual(expect.any(String));
       }
     }
   });

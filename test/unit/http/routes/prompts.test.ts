@@ -87,6 +87,7 @@ for (const backend of backends()) {
       const byName = await t.call('POST', '/prompts/summarize', { text: 'the news', words: 10 });
       expect(byName.json().messages[0].content.text).toBe('Summarize the news in 10 words.');
       expect(byName.json()).not.toHaveProperty('description');
+      await t.services.metrics.flush();
       const info = (await t.call('GET', `/prompts/${id}`)).json();
       expect(info.metrics).toMatchObject({ totalExecutions: 1, successfulExecutions: 1 });
     });
@@ -101,6 +102,7 @@ for (const backend of backends()) {
       expect(none.json().detail).toContain('place');
       expect((await t.call('POST', '/prompts/greet', ['Ada'])).statusCode).toBe(422);
       // One success from the test before, two failed renders; the array body never reached the prompt.
+      await t.services.metrics.flush();
       const info = (await t.call('GET', '/prompts?tags=intro')).json()[0];
       expect(info.metrics).toMatchObject({ totalExecutions: 3, failedExecutions: 2 });
       expect((await t.call('POST', '/prompts/nope', {})).statusCode).toBe(404);

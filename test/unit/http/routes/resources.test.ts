@@ -78,6 +78,7 @@ for (const backend of backends()) {
       const byUri = await t.call('GET', `/resources/${encodeURIComponent('note://today')}`);
       expect(byUri.json().text).toBe('content of note://today');
 
+      await t.services.metrics.flush();
       const info = await t.call('GET', `/resources/${created.id}/info`);
       expect(info.json()).toMatchObject({ uri: 'note://today', metrics: { totalExecutions: 2 } });
       expect(info.json()).not.toHaveProperty('text');

@@ -1,0 +1,80 @@
+// createServices: builds every long-lived service once from config and an open store, and closes them in reverse (main.ts and the test app share it).
+import { createSecretBox, type SecretBox } from './auth/secret-box.js';
+import { MemorySessionStore } from './cache/memory-session-store.js';
+import type { SessionStore } from './cache/session-store.js';
+import type { Config } from './config/load.js';
+import type { McpCatalog } from './mcp/catalog.js';
+import { createRegistryCatalog } from './mcp/registry-catalog.js';
+import { createTemplateRenderer, type TemplateRenderer } from './registry/prompts/template/renderer.js';
+import { createRegistry, type Registry } from './registry/registry.js';
+import { createArgumentValidator } from './runtime/argument-validator.js';
+import { createHttpClient, type HttpClient } from './runtime/http-client.js';
+import { createRestInvoker } from './runtime/invoke-rest.js';
+import { createMetricsRecorder, type MetricsRecorder } from './runtime/metrics-recorder.js';
+import type { Store } from './store/db.js';
+
+export interface Services {
+  secrets: SecretBox;
+  renderer: TemplateRenderer;
+  metrics: MetricsRecorder;
+  registry: Registry;
+  http: HttpClient;
+  catalog: McpCatalog;
+  sessions: SessionStore;
+  /** Things the operator should know about this configuration (logged at start). */
+  notices: string[];
+  close(): Promise<void>;
+}
+
+export interface ServicesOptions {
+  /** Called when buffered metrics could not be written. */
+  onMetricsError?: (error: unknown, dropped: number) => void;
+}
+
+function createSessionStore(config: Config, notices: string[]): SessionStore {
+  if (config.cacheType !== 'memory') {
+    notices.push(
+      `CACHE_TYPE=${config.cacheType}: MCP sessions are kept in this process's memory; sessions shared between instances are not available yet`,
+    );
+  }
+  return new MemorySessionStore({ ttlSeconds: config.sessionTtl });
+}
+
+export function createServices(config: Config, store: Store, opts: ServicesOptions = {}): Services {
+  const notices: string[] = [];
+  const secrets = createSecretBox(config.authEncryptionSecret ?? '');
+  const renderer = createTemplateRenderer({
+    timeoutMs: config.promptRenderTimeoutMs,
+    maxOutputBytes: config.promptMaxOutputBytes,
+  });
+  const metrics = createMetricsRecorder({
+    store,
+    ...(opts.onMetricsError ? { onError: opts.onMetricsError } : {}),
+  });
+  const registry = createRegistry({ store, secrets, renderer, metrics });
+  const http = createHttpClient({ config });
+  const invoker = createRestInvoker({ http, validator: createArgumentValidator() });
+  const catalog = createRegistryCatalog({
+    registry,
+    invoker,
+    metrics,
+    defaultTimeoutMs: config.toolTimeout * 1000,
+  });
+  const sessions = createSessionStore(config, notices);
+  return {
+    secrets,
+    renderer,
+    metrics,
+    registry,
+    http,
+    catalog,
+    sessions,
+    notices,
+    async close() {
+      await sessions.close();
+      await metrics.close();
+      await renderer.close();
+      await http.close();
+    },
+  };
+}
