@@ -10,12 +10,16 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['token', async () => (await import('./token.js')).run],
   ['migrate', async () => (await import('./migrate.js')).run],
   ['--validate-config', async () => (await import('./validate-config.js')).run],
+  ['translate', async () => (await import('./translate.js')).run],
+  ['wrapper', async () => (await import('./wrapper.js')).run],
 ]);
 
 const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
        mcpgateway token --username EMAIL [--exp MINUTES] [--secret KEY] [--admin]
        mcpgateway migrate
        mcpgateway --validate-config
+       mcpgateway translate --stdio "CMD" [--expose-sse] [--expose-streamable-http] [--port N]
+       mcpgateway wrapper        (stdio MCP server forwarding to MCP_SERVER_URL with MCP_AUTH)
 `;
 
 async function main(argv: string[]): Promise<number> {
