@@ -65,9 +65,24 @@ export function toResourceContentRead(row: ResourceRow): ResourceContentRead {
 }
 
 /** `uri` is the one the client asked for: for a template, the concrete URI it matched. */
-export function toReadResourceResult(row: ResourceRow, uri: string): ReadResourceResult {
+/**
+ * A read of `uri`. For a template match, `{name}` in the stored text is replaced by the variable the URI
+ * gave (`users://{id}/profile` read as `users://42/profile` turns "user {id}" into "user 42").
+ */
+export function toReadResourceResult(
+  row: ResourceRow,
+  uri: string,
+  variables?: ReadonlyMap<string, string>,
+): ReadResourceResult {
   const mime = row.mime_type === null ? {} : { mimeType: row.mime_type };
-  return { contents: [{ uri, ...mime, ...contentOf(row) }] };
+  const content = contentOf(row);
+  if (variables !== undefined && 'text' in content) {
+    content.text = content.text.replace(
+      /\{([A-Za-z0-9_]+)\}/g,
+      (whole, name: string) => variables.get(name) ?? whole,
+    );
+  }
+  return { contents: [{ uri, ...mime, ...content }] };
 }
 
 export function toMcpResource(row: ResourceRow): Resource {

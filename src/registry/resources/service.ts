@@ -182,8 +182,8 @@ export class ResourceService {
    */
   async readByUri(uri: string, serverId?: string): Promise<ReadResourceResult> {
     const started = performance.now();
-    const row = await this.#findByUri(uri, serverId);
-    const result = toReadResourceResult(row, uri);
+    const { row, variables } = await this.#match(uri, serverId);
+    const result = toReadResourceResult(row, uri, variables);
     this.#recordRead(row, started);
     return result;
   }
@@ -197,13 +197,23 @@ export class ResourceService {
   }
 
   async #findByUri(uri: string, serverId: string | undefined): Promise<ResourceRow> {
+    return (await this.#match(uri, serverId)).row;
+  }
+
+  /** The resource a URI names: an exact URI first, else the first enabled template it matches (with the variables). */
+  async #match(
+    uri: string,
+    serverId: string | undefined,
+  ): Promise<{ row: ResourceRow; variables?: Map<string, string> }> {
     const exact = await this.#repo.byUri(uri);
     if (exact !== undefined && exact.enabled === 1) {
-      if (serverId === undefined || (await this.#repo.isAssociated(exact.id, serverId))) return exact;
+      if (serverId === undefined || (await this.#repo.isAssociated(exact.id, serverId)))
+        return { row: exact };
     }
     if (uri.length <= LIMITS.url) {
       for (const row of await this.#repo.list(ALL, { serverId, templates: true })) {
-        if (matchUriTemplate(parseUriTemplate(row.uri_template ?? ''), uri) !== undefined) return row;
+        const variables = matchUriTemplate(parseUriTemplate(row.uri_template ?? ''), uri);
+        if (variables !== undefined) return { row, variables };
       }
     }
     throw notFound('Resource', uri);
