@@ -49,6 +49,16 @@ export interface CallContext {
   readonly principal: Principal;
   /** The MCP session, when the transport has one (not on /rpc or the stateless 2026-07-28 revision). */
   readonly sessionId?: string;
+  /**
+   * Aborted when the session itself ends (DELETE, expiry, closed stream, shutdown), not when one call does:
+   * per-session state kept outside the call (a federated upstream session) is released on it.
+   */
+  readonly sessionClosed?: AbortSignal;
+  /**
+   * The client's X-Upstream-Authorization header (the one sent with `initialize` for a session): sent upstream
+   * as Authorization, only to gateways with passthrough_auth. The client's own Authorization never is.
+   */
+  readonly upstreamAuthorization?: string;
   /** The client's `_meta.progressToken`, to be echoed in `notifications/progress`. */
   readonly progressToken?: ProgressToken;
   readonly clientCapabilities: ClientCapabilities;
@@ -59,7 +69,10 @@ export interface CallContext {
    * Sends a request to the client and resolves with its result. Rejects with AppError Unavailable on
    * transports that cannot carry server-to-client requests (/rpc, stateless HTTP).
    */
-  sendRequest(request: CatalogClientRequest, opts?: { timeoutMs?: number }): Promise<unknown>;
+  sendRequest(
+    request: CatalogClientRequest,
+    opts?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<unknown>;
 }
 
 export type CompletionRef = CompleteRequestParams['ref'];
@@ -102,6 +115,7 @@ export interface McpCatalog {
     ref: CompletionRef,
     argument: { name: string; value: string },
     context: { arguments?: Record<string, string> },
+    ctx?: CallContext,
   ): Promise<Completion>;
   /** Registers a listener for registry changes; returns the function that removes it. */
   subscribe(listener: (event: CatalogEvent) => void): () => void;

@@ -79,7 +79,10 @@ export async function callContext(ctx: HandlerContext): Promise<CallContext> {
   return {
     signal: ctx.signal,
     principal: ctx.peer.principal,
-    ...(ctx.peer.sessionId === undefined ? {} : { sessionId: ctx.peer.sessionId }),
+    ...(ctx.peer.sessionId === undefined ? {} : { sessionId: ctx.peer.sessionId, sessionClosed: ctx.peer.closed }),
+    ...(ctx.peer.principal.upstreamAuthorization === undefined
+      ? {}
+      : { upstreamAuthorization: ctx.peer.principal.upstreamAuthorization }),
     ...(progressToken === undefined ? {} : { progressToken }),
     clientCapabilities: state.clientCapabilities,
     ...(state.logLevel === null ? {} : { logLevel: state.logLevel }),
@@ -96,7 +99,8 @@ export async function callContext(ctx: HandlerContext): Promise<CallContext> {
     sendRequest: (request, opts) =>
       ctx.peer.request(request.method, request.params, {
         related: ctx.requestId,
-        signal: ctx.signal,
+        // An upstream may cancel its own sampling/elicitation request: that ends the client's request too.
+        signal: opts?.signal === undefined ? ctx.signal : AbortSignal.any([ctx.signal, opts.signal]),
         timeoutMs: opts?.timeoutMs ?? ctx.options.clientRequestTimeoutMs,
       }),
   };

@@ -1,7 +1,7 @@
 // registerMcpRoutes: every MCP endpoint on the Fastify app, over one Dispatcher and one SessionHub.
 import type { Implementation } from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principal.js';
+import { withUpstreamAuthorization, type Principal } from '../auth/principal.js';
 import type { SessionStore } from '../cache/session-store.js';
 import type { Config } from '../config/load.js';
 import { APP_VERSION } from '../version.js';
@@ -140,7 +140,10 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
           try {
             guards.checkHost(request.headers);
             guards.checkOrigin(request.headers);
-            const principal = await deps.authenticate({ authorization: request.headers.authorization });
+            const principal = withUpstreamAuthorization(
+              await deps.authenticate({ authorization: request.headers.authorization }),
+              request.headers['x-upstream-authorization'],
+            );
             const serverId = (request.params as { serverId?: string }).serverId;
             await handle(
               { req: request.raw, res, principal, scope: serverId === undefined ? {} : { serverId } },

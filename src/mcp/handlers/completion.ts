@@ -1,5 +1,5 @@
 // completion/complete: values for a prompt argument or a resource template variable.
-import { ALL_MODES, parseParams, type MethodSpec } from '../handler.js';
+import { ALL_MODES, callContext, parseParams, type MethodSpec } from '../handler.js';
 
 /** The spec caps one completion answer at 100 values. */
 const MAX_VALUES = 100;
@@ -9,7 +9,13 @@ export const completionMethods: Record<string, MethodSpec> = {
     modes: ALL_MODES,
     handler: async (ctx, params) => {
       const { ref, argument, context } = parseParams('CompleteRequestParams', params);
-      const completion = await ctx.options.catalog.complete(ctx.peer.scope, ref, argument, context ?? {});
+      const completion = await ctx.options.catalog.complete(
+        ctx.peer.scope,
+        ref,
+        argument,
+        context ?? {},
+        await callContext(ctx),
+      );
       if (completion.values.length <= MAX_VALUES) return { completion };
       return {
         completion: {

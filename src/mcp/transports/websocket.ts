@@ -2,7 +2,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Principal } from '../../auth/principal.js';
+import { withUpstreamAuthorization, type Principal } from '../../auth/principal.js';
 import { isAppError } from '../../errors/app-error.js';
 import { httpStatusOf } from '../../errors/codes.js';
 import type { CatalogScope } from '../catalog.js';
@@ -51,9 +51,12 @@ export class WebSocketTransport {
       this.opts.guards.checkOrigin(req.headers);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const token = url.searchParams.get('token');
-      principal = await this.opts.authenticate({
-        authorization: req.headers.authorization ?? (token === null ? undefined : `Bearer ${token}`),
-      });
+      principal = withUpstreamAuthorization(
+        await this.opts.authenticate({
+          authorization: req.headers.authorization ?? (token === null ? undefined : `Bearer ${token}`),
+        }),
+        req.headers['x-upstream-authorization'],
+      );
       const serverId = url.searchParams.get('server_id');
       scope = serverId === null || serverId === '' ? {} : { serverId };
       await this.opts.hub.checkScope(scope);
