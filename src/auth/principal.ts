@@ -15,10 +15,17 @@ export interface Principal {
 }
 
 /** The principal of every request when AUTH_REQUIRED=false (local play). */
-export const ANONYMOUS_ADMIN: Principal = Object.freeze({ subject: 'anonymous', isAdmin: true, via: 'anonymous' });
+export const ANONYMOUS_ADMIN: Principal = Object.freeze({
+  subject: 'anonymous',
+  isAdmin: true,
+  via: 'anonymous',
+});
 
 /** The principal with the request's X-Upstream-Authorization attached (unchanged when the header is absent). */
-export function withUpstreamAuthorization(principal: Principal, header: string | string[] | undefined): Principal {
+export function withUpstreamAuthorization(
+  principal: Principal,
+  header: string | string[] | undefined,
+): Principal {
   const value = Array.isArray(header) ? header[0] : header;
   return value === undefined || value === '' ? principal : { ...principal, upstreamAuthorization: value };
 }

@@ -79,7 +79,9 @@ export async function callContext(ctx: HandlerContext): Promise<CallContext> {
   return {
     signal: ctx.signal,
     principal: ctx.peer.principal,
-    ...(ctx.peer.sessionId === undefined ? {} : { sessionId: ctx.peer.sessionId, sessionClosed: ctx.peer.closed }),
+    ...(ctx.peer.sessionId === undefined
+      ? {}
+      : { sessionId: ctx.peer.sessionId, sessionClosed: ctx.peer.closed }),
     ...(ctx.peer.principal.upstreamAuthorization === undefined
       ? {}
       : { upstreamAuthorization: ctx.peer.principal.upstreamAuthorization }),
