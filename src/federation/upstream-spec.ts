@@ -1,5 +1,5 @@
 // UpstreamSpec: everything needed to open a client connection to one federated MCP server (credentials in clear; never persisted in this shape).
-import type { UpstreamAuth } from '../registry/common/upstream-auth.js';
+import type { GatewayAuth } from '../registry/common/upstream-auth.js';
 
 export type UpstreamTransport = 'STREAMABLEHTTP' | 'SSE' | 'STDIO';
 
@@ -12,7 +12,8 @@ export interface UpstreamSpec {
   url: string;
   /** argv for STDIO gateways (no shell). */
   command?: readonly string[];
-  auth: UpstreamAuth | null;
+  /** basic, bearer, authheaders or OAuth client credentials (connectUpstream turns it into headers). */
+  auth: GatewayAuth | null;
   /** Per-call timeout (the gateway's own, else TOOL_TIMEOUT). */
   timeoutMs: number;
   /** Whether the client's X-Upstream-Authorization may be sent upstream as Authorization. */

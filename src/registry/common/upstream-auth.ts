@@ -7,6 +7,18 @@ export type UpstreamAuth =
   | { type: 'bearer'; token: string }
   | { type: 'authheaders'; headers: Record<string, string> };
 
+/** OAuth 2.0 client credentials (RFC 6749 §4.4): the gateway fetches and caches the access token itself. */
+export interface OAuthClientCredentials {
+  type: 'oauth';
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}
+
+/** What a gateway (federated upstream) may use: everything a REST tool may, plus OAuth client credentials. */
+export type GatewayAuth = UpstreamAuth | OAuthClientCredentials;
+
 export const MASK = '*****';
 
 /** What stores and restores JSON secrets; implemented by auth/secret-box. */
@@ -22,7 +34,7 @@ const secretText = z.string().min(1).max(8192);
 
 const authInputSchema = z
   .object({
-    auth_type: z.enum(['basic', 'bearer', 'authheaders', 'none', '']).optional(),
+    auth_type: z.enum(['basic', 'bearer', 'authheaders', 'oauth', 'none', '']).optional(),
     username: z.string().max(256).optional(),
     password: secretText.optional(),
     token: secretText.optional(),
@@ -32,6 +44,10 @@ const authInputSchema = z
       .array(z.object({ key: headerName, value: secretText }))
       .max(32)
       .optional(),
+    token_url: z.string().max(2048).optional(),
+    client_id: z.string().min(1).max(1024).optional(),
+    client_secret: secretText.optional(),
+    scope: z.string().max(1024).optional(),
   })
   .passthrough();
 
@@ -45,26 +61,48 @@ function toSnake(input: Record<string, unknown>): Record<string, unknown> {
  * Reads `auth` from a create/update body: either an object (`{"auth_type": "basic", "username", "password"}`)
  * or ContextForge's flat fields on the body itself (`auth_type`, `auth_username`, `auth_password`, `auth_token`,
  * `auth_header_key`, `auth_header_value`). Returns undefined when the body says nothing about auth, null to clear it.
+ * OAuth client credentials are refused here: a REST tool has no token cache (gateways use parseGatewayAuth).
  */
 export function parseUpstreamAuth(body: Record<string, unknown>): UpstreamAuth | null | undefined {
-  let raw: Record<string, unknown> | undefined;
-  if (body.auth !== undefined && body.auth !== null) {
+  const auth = parseAnyAuth(body);
+  if (auth?.type === 'oauth')
+    throw new AppError({
+      code: 'Invalid',
+      message: 'auth_type oauth is supported on gateways only; use basic, bearer or authheaders',
+    });
+  return auth;
+}
+
+/** parseUpstreamAuth plus OAuth client credentials (`token_url`, `client_id`, `client_secret`, `scope`). */
+export function parseGatewayAuth(body: Record<string, unknown>): GatewayAuth | null | undefined {
+  return parseAnyAuth(body);
+}
+
+function rawAuthOf(body: Record<string, unknown>): Record<string, unknown> | null | undefined {
+  if (body.auth === null) return null;
+  if (body.auth !== undefined) {
     if (typeof body.auth !== 'object' || Array.isArray(body.auth))
       throw new AppError({ code: 'Invalid', message: 'auth must be an object' });
-    raw = toSnake(body.auth as Record<string, unknown>);
-  } else if (body.auth === null) {
-    return null;
-  } else if (body.auth_type !== undefined) {
-    raw = {
-      auth_type: body.auth_type,
-      username: body.auth_username,
-      password: body.auth_password,
-      token: body.auth_token,
-      auth_header_key: body.auth_header_key,
-      auth_header_value: body.auth_header_value,
-    };
+    return toSnake(body.auth as Record<string, unknown>);
   }
-  if (raw === undefined) return undefined;
+  if (body.auth_type === undefined) return undefined;
+  return {
+    auth_type: body.auth_type,
+    username: body.auth_username,
+    password: body.auth_password,
+    token: body.auth_token,
+    auth_header_key: body.auth_header_key,
+    auth_header_value: body.auth_header_value,
+    token_url: body.auth_token_url,
+    client_id: body.auth_client_id,
+    client_secret: body.auth_client_secret,
+    scope: body.auth_scope,
+  };
+}
+
+function parseAnyAuth(body: Record<string, unknown>): GatewayAuth | null | undefined {
+  const raw = rawAuthOf(body);
+  if (raw === null || raw === undefined) return raw;
   const parsed = authInputSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -101,12 +139,46 @@ export function parseUpstreamAuth(body: Record<string, unknown>): UpstreamAuth |
         });
       return { type: 'authheaders', headers: Object.fromEntries(pairs.map((p) => [p.key, p.value])) };
     }
+    case 'oauth':
+      return oauthOf(a);
   }
 }
 
+function oauthOf(a: {
+  token_url?: string | undefined;
+  client_id?: string | undefined;
+  client_secret?: string | undefined;
+  scope?: string | undefined;
+}): OAuthClientCredentials {
+  if (a.token_url === undefined || a.client_id === undefined || a.client_secret === undefined)
+    throw new AppError({
+      code: 'Invalid',
+      message: 'auth_type oauth needs token_url, client_id and client_secret (scope is optional)',
+    });
+  let url: URL;
+  try {
+    url = new URL(a.token_url);
+  } catch {
+    throw new AppError({ code: 'Invalid', message: 'auth.token_url must be an absolute http(s) URL' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new AppError({ code: 'Invalid', message: 'auth.token_url must be an absolute http(s) URL' });
+  return {
+    type: 'oauth',
+    tokenUrl: a.token_url,
+    clientId: a.client_id,
+    clientSecret: a.client_secret,
+    ...(a.scope === undefined || a.scope === '' ? {} : { scope: a.scope }),
+  };
+}
+
 /** A client re-sending the masked value means "keep the stored secret" (forms and UIs round-trip reads). */
-export function mergeMasked(next: UpstreamAuth, previous: UpstreamAuth | null): UpstreamAuth {
+export function mergeMasked(next: UpstreamAuth, previous: GatewayAuth | null): UpstreamAuth;
+export function mergeMasked(next: GatewayAuth, previous: GatewayAuth | null): GatewayAuth;
+export function mergeMasked(next: GatewayAuth, previous: GatewayAuth | null): GatewayAuth {
   if (previous === null || previous.type !== next.type) return next;
+  if (next.type === 'oauth' && previous.type === 'oauth' && next.clientSecret === MASK)
+    return { ...next, clientSecret: previous.clientSecret };
   if (next.type === 'basic' && previous.type === 'basic' && next.password === MASK)
     return { ...next, password: previous.password };
   if (next.type === 'bearer' && previous.type === 'bearer' && next.token === MASK) return previous;
@@ -122,9 +194,10 @@ export function mergeMasked(next: UpstreamAuth, previous: UpstreamAuth | null): 
 export type MaskedAuth =
   | { authType: 'basic'; username: string; password: string }
   | { authType: 'bearer'; token: string }
-  | { authType: 'authheaders'; headers: Record<string, string> };
+  | { authType: 'authheaders'; headers: Record<string, string> }
+  | { authType: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string; scope: string | null };
 
-export function maskAuth(auth: UpstreamAuth | null): MaskedAuth | null {
+export function maskAuth(auth: GatewayAuth | null): MaskedAuth | null {
   if (auth === null) return null;
   switch (auth.type) {
     case 'basic':
@@ -136,19 +209,34 @@ export function maskAuth(auth: UpstreamAuth | null): MaskedAuth | null {
         authType: 'authheaders',
         headers: Object.fromEntries(Object.keys(auth.headers).map((k) => [k, MASK])),
       };
+    case 'oauth':
+      return {
+        authType: 'oauth',
+        tokenUrl: auth.tokenUrl,
+        clientId: auth.clientId,
+        clientSecret: MASK,
+        scope: auth.scope ?? null,
+      };
   }
 }
 
 export function sealAuth(
   codec: SecretCodec,
-  auth: UpstreamAuth | null,
+  auth: GatewayAuth | null,
 ): { auth_type: string | null; auth_value: string | null } {
   return auth === null
     ? { auth_type: null, auth_value: null }
     : { auth_type: auth.type, auth_value: codec.encryptJson(auth) };
 }
 
+/** A tool's stored credentials (parseUpstreamAuth never lets OAuth into a tool row). */
 export function openAuth(codec: SecretCodec, value: string | null): UpstreamAuth | null {
   if (value === null) return null;
   return codec.decryptJson(value) as UpstreamAuth;
+}
+
+/** A gateway's stored credentials, OAuth client credentials included. */
+export function openGatewayAuth(codec: SecretCodec, value: string | null): GatewayAuth | null {
+  if (value === null) return null;
+  return codec.decryptJson(value) as GatewayAuth;
 }
