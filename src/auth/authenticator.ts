@@ -4,6 +4,7 @@ import type { Config } from '../config/load.js';
 import { createBasicAuth } from './basic.js';
 import { createTokenVerifier } from './jwt.js';
 import { ANONYMOUS_ADMIN, type Principal } from './principal.js';
+import { createVerifiedTokenCache } from './verified-token-cache.js';
 
 const REALM = 'mcpgateway';
 
@@ -33,6 +34,7 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export async function createAuthenticator(config: Config): Promise<Authenticator> {
   const verifier = await createTokenVerifier(config);
+  const verified = createVerifiedTokenCache();
   const basic = createBasicAuth(config);
 
   /** `problem` undefined means no usable credentials were sent, so no error attribute (RFC 6750 §3.1). */
@@ -70,8 +72,11 @@ export async function createAuthenticator(config: Config): Promise<Authenticator
           const why = 'token is malformed (expected a signed JWT: header.payload.signature)';
           throw reject(why, why);
         }
+        const known = verified.get(rest);
+        if (known !== undefined) return known;
         const result = await verifier.verify(rest);
         if (!result.ok) throw reject(result.reason, result.reason);
+        verified.set(rest, result.principal);
         return result.principal;
       }
       if (scheme === 'basic' && basic) {
