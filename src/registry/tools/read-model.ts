@@ -76,6 +76,6 @@ export function toMcpTool(row: ToolRow): Tool {
     ...(row.output_schema === null
       ? {}
       : { outputSchema: parseJsonColumn<NonNullable<Tool['outputSchema']>>(row.output_schema) }),
-    ...(Object.keys(annotations).length === 0 ? {} : { annotations: annotations as Tool['annotations'] }),
+    ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
   };
 }

@@ -1,9 +1,8 @@
-// SQL for the prompts table, its metrics rows, and the prompt side of server associations.
+// SQL for the prompts table and the prompt side of server associations.
 import type { Kysely, Updateable } from 'kysely';
 import type { ListFilter } from '../../registry/common/pagination.js';
 import type { Database, NewPromptRow, PromptRow, PromptsTable } from '../schema.js';
 import { hasTag } from './list-filter.js';
-import type { MetricSample } from './resources.js';
 
 export type PromptRowUpdate = Updateable<PromptsTable>;
 

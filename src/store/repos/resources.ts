@@ -1,4 +1,4 @@
-// SQL for the resources table, its metrics rows, and the resource side of server associations.
+// SQL for the resources table and the resource side of server associations.
 import type { Kysely, Updateable } from 'kysely';
 import type { ListFilter } from '../../registry/common/pagination.js';
 import type { Database, NewResourceRow, ResourceRow, ResourcesTable } from '../schema.js';
@@ -10,14 +10,6 @@ export interface ResourceListOptions {
   serverId?: string | undefined;
   /** true: only templates; false: only concrete resources; undefined: both. */
   templates?: boolean | undefined;
-}
-
-export interface MetricSample {
-  /** Seconds, as the metrics tables keep them. */
-  responseTime: number;
-  success: boolean;
-  errorMessage?: string | undefined;
-  at: string;
 }
 
 export class ResourcesRepo {
