@@ -3,6 +3,10 @@ import { createSecretBox, type SecretBox } from './auth/secret-box.js';
 import { MemorySessionStore } from './cache/memory-session-store.js';
 import type { SessionStore } from './cache/session-store.js';
 import type { Config } from './config/load.js';
+import { createForwarder } from './federation/forward/create-forwarder.js';
+import type { Forwarder } from './federation/forward/forwarder.js';
+import { OAuthTokenCache } from './federation/oauth.js';
+import { StdioProcesses } from './federation/stdio-process.js';
 import type { McpCatalog } from './mcp/catalog.js';
 import { createRegistryCatalog } from './mcp/registry-catalog.js';
 import { createTemplateRenderer, type TemplateRenderer } from './registry/prompts/template/renderer.js';
@@ -21,6 +25,11 @@ export interface Services {
   http: HttpClient;
   catalog: McpCatalog;
   sessions: SessionStore;
+  /** Live stdio upstream children (bounded; reaped at close). */
+  stdio: StdioProcesses;
+  oauth: OAuthTokenCache;
+  /** Calls of federated entities go upstream through it (pooled upstream sessions, breakers). */
+  forwarder: Forwarder;
   /** Things the operator should know about this configuration (logged at start). */
   notices: string[];
   close(): Promise<void>;
@@ -53,12 +62,25 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
   });
   const registry = createRegistry({ store, secrets, renderer, metrics });
   const http = createHttpClient({ config });
-  const invoker = createRestInvoker({ http, validator: createArgumentValidator() });
+  const validator = createArgumentValidator();
+  const invoker = createRestInvoker({ http, validator });
+  const stdio = new StdioProcesses();
+  const oauth = new OAuthTokenCache({ http });
+  const forwarder = createForwarder({
+    config,
+    gateways: registry.gateways,
+    http,
+    stdio,
+    oauth,
+    events: registry.events,
+  });
   const catalog = createRegistryCatalog({
     registry,
     invoker,
     metrics,
     defaultTimeoutMs: config.toolTimeout * 1000,
+    forwarder,
+    validator,
   });
   const sessions = createSessionStore(config, notices);
   return {
@@ -69,8 +91,13 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     http,
     catalog,
     sessions,
+    stdio,
+    oauth,
+    forwarder,
     notices,
     async close() {
+      await forwarder.close();
+      await stdio.reapAll();
       await sessions.close();
       await metrics.close();
       await renderer.close();

@@ -204,6 +204,42 @@ export const CONFIG_SCHEMA = {
     default: '3',
     doc: 'Consecutive failed checks before a gateway is marked unreachable.',
   }),
+  federationConnectTimeout: v({
+    env: 'FEDERATION_CONNECT_TIMEOUT',
+    schema: int(1, 600),
+    default: '10',
+    doc: 'Seconds to connect to and initialize an upstream MCP server before a forwarded call fails.',
+  }),
+  federationMaxSessionsPerGateway: v({
+    env: 'FEDERATION_MAX_SESSIONS_PER_GATEWAY',
+    schema: int(1, 100_000),
+    default: '200',
+    doc: 'Upstream sessions per HTTP gateway (one per client session using it); past it the least recently used idle one closes.',
+  }),
+  federationMaxStdioSessionsPerGateway: v({
+    env: 'FEDERATION_MAX_STDIO_SESSIONS_PER_GATEWAY',
+    schema: int(1, 1000),
+    default: '8',
+    doc: 'Upstream sessions (child processes) per stdio gateway; past it the least recently used idle one is stopped.',
+  }),
+  federationSessionIdleTimeout: v({
+    env: 'FEDERATION_SESSION_IDLE_TIMEOUT',
+    schema: int(1, 86_400),
+    default: '300',
+    doc: 'Seconds an upstream session may stay unused before it is closed (a later call opens a new one).',
+  }),
+  circuitBreakerThreshold: v({
+    env: 'CIRCUIT_BREAKER_THRESHOLD',
+    schema: int(1, 1000),
+    default: '5',
+    doc: 'Consecutive failed calls (timeouts, connection errors) after which a gateway fails fast.',
+  }),
+  circuitBreakerCooldown: v({
+    env: 'CIRCUIT_BREAKER_COOLDOWN',
+    schema: int(1, 3600),
+    default: '30',
+    doc: 'Seconds a gateway fails fast once its circuit opened, before one trial call is let through.',
+  }),
   sseKeepaliveInterval: v({
     env: 'SSE_KEEPALIVE_INTERVAL',
     schema: int(1, 3600),

@@ -2,12 +2,15 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { RegistryEvent } from '../registry/common/events.js';
+import type { Forwarder } from '../federation/forward/forwarder.js';
 import type { Registry } from '../registry/registry.js';
 import type { ToolRecord } from '../registry/tools/service.js';
+import type { ArgumentValidator } from '../runtime/argument-validator.js';
 import type { RestInvoker } from '../runtime/invoke-rest.js';
 import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
 import type { RestMethod } from '../runtime/rest-tool-spec.js';
 import type { CallContext, CatalogEvent, CatalogScope, McpCatalog } from './catalog.js';
+import { createFederatedEntities } from './federated-entities.js';
 
 export interface RegistryCatalogOptions {
   registry: Registry;
@@ -15,6 +18,10 @@ export interface RegistryCatalogOptions {
   metrics: MetricsRecorder;
   /** TOOL_TIMEOUT in milliseconds, for tools without their own timeout_ms. */
   defaultTimeoutMs: number;
+  /** Sends calls of federated entities (rows with a gateway_id) upstream; without it they are Unavailable. */
+  forwarder?: Forwarder;
+  /** Checks federated tools' arguments before they go upstream (REST tools are checked by the invoker). */
+  validator?: ArgumentValidator;
 }
 
 const seconds = (startedMs: number): number => (performance.now() - startedMs) / 1000;
@@ -42,6 +49,15 @@ function toCatalogEvents(event: RegistryEvent): CatalogEvent[] {
 
 export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog {
   const { registry, invoker, metrics } = opts;
+  const federated =
+    opts.forwarder === undefined
+      ? undefined
+      : createFederatedEntities({
+          registry,
+          forwarder: opts.forwarder,
+          metrics,
+          ...(opts.validator === undefined ? {} : { validator: opts.validator }),
+        });
 
   /** Throws NotFound for an unknown or disabled virtual server; the global scope always exists. */
   const requireScope = async (scope: CatalogScope) =>
@@ -64,6 +80,8 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
     ctx: CallContext,
   ): Promise<CallToolResult> {
     const { row, auth } = record;
+    if (row.gateway_id !== null && federated !== undefined)
+      return federated.callTool(record, row.gateway_id, args, ctx);
     if (row.integration_type !== 'REST' || row.url === null) {
       throw new AppError({
         code: 'Unavailable',
@@ -149,11 +167,13 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
       return registry.resources.listTemplates(scope.serverId);
     },
 
-    async readResource(scope, uri) {
+    async readResource(scope, uri, ctx) {
       await requireScope(scope);
       const started = performance.now();
       try {
-        const result = await registry.resources.readByUri(uri, scope.serverId);
+        const result =
+          (await federated?.readResource(uri, scope.serverId, ctx)) ??
+          (await registry.resources.readByUri(uri, scope.serverId));
         recordServer(scope, started, true);
         return result;
       } catch (error) {
@@ -167,11 +187,13 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
       return registry.prompts.listPrompts(scope.serverId);
     },
 
-    async getPrompt(scope, name, args) {
+    async getPrompt(scope, name, args, ctx) {
       await requireScope(scope);
       const started = performance.now();
       try {
-        const result = await registry.prompts.render(name, args, scope.serverId);
+        const result =
+          (await federated?.getPrompt(name, args, scope.serverId, ctx)) ??
+          (await registry.prompts.render(name, args, scope.serverId));
         recordServer(scope, started, true);
         return result;
       } catch (error) {
@@ -180,9 +202,11 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
       }
     },
 
-    async complete(scope) {
-      // Registry prompts and templates carry no value lists to complete from: an empty answer is valid per the spec.
+    async complete(scope, ref, argument, context, ctx) {
       await requireScope(scope);
+      const upstream = await federated?.complete(ref, argument, context, scope.serverId, ctx);
+      if (upstream !== undefined) return upstream;
+      // Registry prompts and templates carry no value lists to complete from: an empty answer is valid per the spec.
       return { values: [], total: 0, hasMore: false };
     },
 

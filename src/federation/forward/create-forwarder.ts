@@ -1,0 +1,63 @@
+// createForwarder: the Forwarder wired to config, the gateway records, connectUpstream and the registry's change events.
+import type { Config } from '../../config/load.js';
+import type { GatewayAuth } from '../../registry/common/upstream-auth.js';
+import type { HttpClient } from '../../runtime/http-client.js';
+import type { GatewayRow } from '../../store/schema.js';
+import { connectUpstream } from '../connect.js';
+import type { OAuthTokenCache } from '../oauth.js';
+import type { StdioProcesses } from '../stdio-process.js';
+import type { ListKind } from './call-relay.js';
+import { Forwarder } from './forwarder.js';
+import { toUpstreamSpec } from './gateway-spec.js';
+
+export type ForwardedEvent =
+  { type: 'list_changed'; kind: ListKind } | { type: 'resource_updated'; uri: string };
+
+export interface ForwarderDeps {
+  config: Config;
+  /** The gateway row with its credentials decrypted (registry.gateways.recordById). */
+  gateways: { recordById(id: string): Promise<{ row: GatewayRow; auth: GatewayAuth | null } | undefined> };
+  http: HttpClient;
+  stdio: StdioProcesses;
+  oauth: OAuthTokenCache;
+  /** Where changes announced by upstreams go (the registry's events, which MCP sessions are notified from). */
+  events: { emit(event: ForwardedEvent): void };
+  /**
+   * Re-discovers a gateway's tools, resources and prompts, announcing what changed itself. Without it an
+   * upstream list_changed is passed on to clients as is.
+   */
+  refresh?: (gatewayId: string) => Promise<unknown>;
+  onError?: (error: unknown, what: string) => void;
+}
+
+export function createForwarder(deps: ForwarderDeps): Forwarder {
+  const { config } = deps;
+  const defaultTimeoutMs = config.toolTimeout * 1000;
+  return new Forwarder({
+    gateway: async (id) => {
+      const record = await deps.gateways.recordById(id);
+      return record === undefined ? undefined : toUpstreamSpec(record.row, record.auth, defaultTimeoutMs);
+    },
+    open: (spec, opts) =>
+      connectUpstream(spec, { ...opts, http: deps.http, stdio: deps.stdio, oauth: deps.oauth }),
+    limits: {
+      maxSessionsPerGateway: config.federationMaxSessionsPerGateway,
+      maxStdioSessionsPerGateway: config.federationMaxStdioSessionsPerGateway,
+      idleMs: config.federationSessionIdleTimeout * 1000,
+      connectTimeoutMs: config.federationConnectTimeout * 1000,
+    },
+    breaker: { threshold: config.circuitBreakerThreshold, cooldownMs: config.circuitBreakerCooldown * 1000 },
+    onListChanged: (gatewayId, kinds) => {
+      const refresh = deps.refresh;
+      if (refresh === undefined) {
+        for (const kind of kinds) deps.events.emit({ type: 'list_changed', kind });
+        return;
+      }
+      refresh(gatewayId).catch((error: unknown) => {
+        deps.onError?.(error, `re-sync of gateway ${gatewayId} after list_changed`);
+        for (const kind of kinds) deps.events.emit({ type: 'list_changed', kind });
+      });
+    },
+    onResourceUpdated: (_gatewayId, uri) => deps.events.emit({ type: 'resource_updated', uri }),
+  });
+}
