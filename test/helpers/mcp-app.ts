@@ -44,7 +44,14 @@ export async function buildMcpTestApp(opts: McpTestAppOptions = {}): Promise<Mcp
   const sessions = new MemorySessionStore({ ttlSeconds: config.sessionTtl, now: () => clock.now });
   const catalog = opts.catalog ?? new MemoryCatalog();
   // Timeouts below Node's defaults, as the real app sets them (DESIGN §5: stalled connections are closed).
-  const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, requestTimeout: 30_000 });
+  // forceCloseConnections: a client may open a connection and never send on it (undici does, racing an
+  // abort against close()); Node only reaps those at the next headersTimeout check, up to 30 s later.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.maxBodyBytes,
+    requestTimeout: 30_000,
+    forceCloseConnections: true,
+  });
   app.server.headersTimeout = 15_000;
   registerMcpRoutes(app, {
     catalog,

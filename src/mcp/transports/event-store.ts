@@ -25,9 +25,15 @@ interface Stream {
   seq: number;
 }
 
+export interface ReplayedEvent {
+  seq: number;
+  id: string;
+  data: string;
+}
+
 export interface Replay {
   streamId: string;
-  events: { id: string; data: string }[];
+  events: ReplayedEvent[];
 }
 
 export class EventStore {
@@ -74,10 +80,15 @@ export class EventStore {
     const first = stream.events[0];
     // An id older than everything kept means events were lost: the caller must not pretend to resume.
     if (seq > stream.seq || (first?.seq ?? stream.seq + 1) > seq + 1) return undefined;
-    return {
-      streamId,
-      events: stream.events.filter((e) => e.seq > seq).map(({ id, data }) => ({ id, data })),
-    };
+    return { streamId, events: this.since(streamId, seq) };
+  }
+
+  /** The kept events of a stream after sequence number `seq` (gaps from eviction are not detected). */
+  since(streamId: string, seq: number): ReplayedEvent[] {
+    const stream = this.#streams.get(streamId);
+    if (stream === undefined) return [];
+    this.#trim(stream);
+    return stream.events.filter((e) => e.seq > seq).map(({ seq: n, id, data }) => ({ seq: n, id, data }));
   }
 
   hasStream(streamId: string): boolean {

@@ -19,6 +19,8 @@ export class StreamableChannel implements SessionChannel {
   readonly #routes = new Map<string, PostExchange>();
   readonly #standaloneId: string;
   #standalone: SseStream | undefined;
+  /** Sequence number of the last standalone event written to an open GET stream. */
+  #standaloneSent = 0;
   #closed = false;
 
   constructor(private readonly opts: StreamableChannelOptions) {
@@ -37,20 +39,23 @@ export class StreamableChannel implements SessionChannel {
   deliver(message: JSONRPCMessage, related?: RequestId): void {
     const exchange = related === undefined ? undefined : this.#routes.get(idKey(related));
     if (exchange !== undefined && !exchange.done) return exchange.send(message);
-    // Not tied to an open request: the standalone stream, stored for replay even while no GET is open.
-    const data = JSON.stringify(message);
-    const id = this.events.append(this.#standaloneId, data);
-    if (this.#standalone !== undefined && !this.#standalone.closed)
-      this.#standalone.event(data, id === undefined ? {} : { id });
+    // Not tied to an open request: the standalone stream, stored even while no GET is open.
+    this.events.append(this.#standaloneId, JSON.stringify(message));
+    if (this.hasStandalone) this.#flushStandalone();
   }
 
   get hasStandalone(): boolean {
     return this.#standalone !== undefined && !this.#standalone.closed;
   }
 
+  /**
+   * A GET without Last-Event-ID. It first receives what no GET stream has carried yet (a list_changed
+   * sent between initialize and the client's GET is not lost), then everything new.
+   */
   openStandalone(res: ServerResponse, headers: Headers): void {
     this.#standalone = this.#stream(res, headers);
-    if (this.#closed) this.#standalone.end();
+    if (this.#closed) return this.#standalone.end();
+    this.#flushStandalone();
   }
 
   /**
@@ -65,12 +70,23 @@ export class StreamableChannel implements SessionChannel {
     if (replay.streamId === this.#standaloneId) {
       if (this.hasStandalone) this.#standalone?.end();
       this.#standalone = sse;
+      this.#standaloneSent = Math.max(this.#standaloneSent, replay.events.at(-1)?.seq ?? 0);
+      this.#flushStandalone();
       return true;
     }
     const exchange = [...this.#routes.values()].find((e) => e.streamId === replay.streamId && !e.done);
     if (exchange === undefined) sse.end();
     else exchange.attach(sse);
     return true;
+  }
+
+  #flushStandalone(): void {
+    const stream = this.#standalone;
+    if (stream === undefined) return;
+    for (const event of this.events.since(this.#standaloneId, this.#standaloneSent)) {
+      stream.event(event.data, { id: event.id });
+      this.#standaloneSent = event.seq;
+    }
   }
 
   close(): void {
