@@ -124,6 +124,11 @@ export class Forwarder {
     };
   }
 
+  /** Closes upstream sessions unused for longer than the idle timeout (a timer does this too). */
+  closeIdle(): Promise<void> {
+    return this.#pool.reapIdle();
+  }
+
   /** Closes a gateway's upstream sessions and forgets its failures (after an edit, a disable or a delete). */
   async closeGateway(gatewayId: string): Promise<void> {
     this.#breakers.delete(gatewayId);

@@ -84,7 +84,8 @@ export class UpstreamPool {
       return existing.opening;
     }
     if (existing !== undefined) void this.#remove(spec.gatewayId, existing);
-    await this.#makeRoom(spec);
+    // No await before the entry is in the map: concurrent first calls of one session must share one opening.
+    this.#makeRoom(spec);
     const entry = this.#open(spec, ctx, key, fingerprint, authorization);
     entries.set(key, entry);
     return entry.opening;
@@ -209,7 +210,7 @@ export class UpstreamPool {
    * At the limit, the least recently used idle per-session connection makes way (its downstream session gets
    * a fresh one if it calls again); with every connection busy the call is refused rather than queued.
    */
-  async #makeRoom(spec: UpstreamSpec): Promise<void> {
+  #makeRoom(spec: UpstreamSpec): void {
     const entries = this.#entriesOf(spec.gatewayId);
     const limit =
       spec.transport === 'STDIO' ? this.#opts.maxStdioSessionsPerGateway : this.#opts.maxSessionsPerGateway;
@@ -225,7 +226,7 @@ export class UpstreamPool {
         code: 'Unavailable',
         message: `gateway ${spec.name} has all ${limit} of its upstream sessions busy; try again shortly`,
       });
-    await this.#remove(spec.gatewayId, victim);
+    void this.#remove(spec.gatewayId, victim);
   }
 
   #remove(gatewayId: string, entry: Entry): Promise<void> {
