@@ -13,6 +13,7 @@ import { metricsRoutes } from './http/routes/metrics.js';
 import { rootRoutes } from './http/routes/roots.js';
 import { serverRoutes } from './http/routes/servers.js';
 import { tagRoutes } from './http/routes/tags.js';
+import { prometheusRoutes, registerHttpMetrics } from './http/routes/prometheus.js';
 import { newId } from './lib/ids.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './lib/safe-json.js';
 import { registerMcpRoutes } from './mcp/routes.js';
@@ -50,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerJsonBodyParser(app, DEFAULT_MAX_JSON_DEPTH);
   registerAuth(app, deps.authenticate);
+  registerHttpMetrics(app, deps.services.prometheus);
 
   const startedAt = new Date();
   healthRoutes(app, {
@@ -71,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         rootRoutes(scope, deps.services.registry);
         tagRoutes(scope, deps.services.registry);
         metricsRoutes(scope, deps.services.registry);
+        prometheusRoutes(scope, deps.services);
         done();
       },
       { prefix },

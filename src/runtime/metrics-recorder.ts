@@ -29,6 +29,8 @@ export interface MetricsRecorderOptions {
   /** Past this many waiting samples (the database is down), new ones are dropped and counted. */
   maxBuffered?: number;
   onError?: (error: unknown, dropped: number) => void;
+  /** Sees every sample as it is recorded (the Prometheus series), before buffering. */
+  observe?: (sample: MetricSample) => void;
 }
 
 const TABLE = {
@@ -107,6 +109,7 @@ export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsReco
 
   return {
     record(sample) {
+      opts.observe?.(sample);
       if (buffer.length >= maxBuffered) {
         dropped++;
         return;
