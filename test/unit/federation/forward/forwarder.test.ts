@@ -1,6 +1,6 @@
 // The Forwarder against real SDK v2 upstream servers linked in memory: fidelity, relays, sessions, failures.
 import { SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
-import { ProtocolError } from '@modelcontextprotocol/server';
+import type { ProtocolError } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../../src/errors/app-error.js';
