@@ -1,7 +1,7 @@
 // Streamable HTTP sessions through the app (inject): handshake, session rules, batches, scope, limits.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, buildMcpTestApp, type McpTestApp } from '../../helpers/mcp-app.js';
-import { MemoryCatalog } from '../../helpers/memory-catalog.js';
+import { auth, buildMcpTestApp, type McpTestApp } from '../../../helpers/mcp-app.js';
+import { MemoryCatalog } from '../../../helpers/memory-catalog.js';
 
 const JSON_AND_SSE = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const initialize = (id: number | string = 1) => ({

@@ -1,7 +1,7 @@
 // The stateless 2026-07-28 revision on the Streamable HTTP endpoints: envelope, standard headers, -32020/-32022.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, buildMcpTestApp, type McpTestApp } from '../../helpers/mcp-app.js';
-import { MemoryCatalog } from '../../helpers/memory-catalog.js';
+import { auth, buildMcpTestApp, type McpTestApp } from '../../../helpers/mcp-app.js';
+import { MemoryCatalog } from '../../../helpers/memory-catalog.js';
 
 const envelope = (version = '2026-07-28') => ({
   'io.modelcontextprotocol/protocolVersion': version,

@@ -1,7 +1,7 @@
 // /rpc: one JSON-RPC request per POST, no session, ContextForge's tool-name-as-method form.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, buildMcpTestApp, type McpTestApp } from '../../helpers/mcp-app.js';
-import { MemoryCatalog } from '../../helpers/memory-catalog.js';
+import { auth, buildMcpTestApp, type McpTestApp } from '../../../helpers/mcp-app.js';
+import { MemoryCatalog } from '../../../helpers/memory-catalog.js';
 
 describe('/rpc', () => {
   let h: McpTestApp;
