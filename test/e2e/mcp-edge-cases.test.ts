@@ -171,6 +171,24 @@ describe('MCP wire behaviour over real sockets', () => {
     closed.abort();
   });
 
+  it('binds a legacy SSE session to its principal: another one posting to it gets 404', async () => {
+    const closed = new AbortController();
+    const res = await fetch(new URL('/sse', base), {
+      headers: { ...authz, accept: 'text/event-stream' },
+      signal: closed.signal,
+    });
+    const endpoint = (await sseEvents(res.body!).next()).value as SseEvent;
+    const message = (who: string) =>
+      fetch(new URL(endpoint.data!, base), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      });
+    expect((await message('mallory')).status).toBe(404);
+    expect((await message('alice')).status).toBe(202);
+    closed.abort();
+  });
+
   it('pages tools/list with cursors a real client follows', async () => {
     const client = new ClientV1({ name: 'pager', version: '1' });
     await client.connect(new HttpV1(new URL('/mcp', base), { requestInit: { headers: authz } }));
