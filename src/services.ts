@@ -3,6 +3,10 @@ import { createSecretBox, type SecretBox } from './auth/secret-box.js';
 import { MemorySessionStore } from './cache/memory-session-store.js';
 import type { SessionStore } from './cache/session-store.js';
 import type { Config } from './config/load.js';
+import {
+  createGatewayFederation,
+  type GatewayFederation,
+} from './federation/discovery/gateway-federation.js';
 import { createForwarder } from './federation/forward/create-forwarder.js';
 import type { Forwarder } from './federation/forward/forwarder.js';
 import { OAuthTokenCache } from './federation/oauth.js';
@@ -28,6 +32,8 @@ export interface Services {
   /** Live stdio upstream children (bounded; reaped at close). */
   stdio: StdioProcesses;
   oauth: OAuthTokenCache;
+  /** Discovery and the release hooks run when a gateway is deleted, disabled or re-targeted. */
+  federation: GatewayFederation;
   /** Calls of federated entities go upstream through it (pooled upstream sessions, breakers). */
   forwarder: Forwarder;
   /** Things the operator should know about this configuration (logged at start). */
@@ -60,12 +66,20 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     store,
     ...(opts.onMetricsError ? { onError: opts.onMetricsError } : {}),
   });
-  const registry = createRegistry({ store, secrets, renderer, metrics });
   const http = createHttpClient({ config });
-  const validator = createArgumentValidator();
-  const invoker = createRestInvoker({ http, validator });
   const stdio = new StdioProcesses();
   const oauth = new OAuthTokenCache({ http });
+  const federation = createGatewayFederation({ config, http, stdio, oauth });
+  const registry = createRegistry({
+    store,
+    secrets,
+    renderer,
+    metrics,
+    federation,
+    defaultTimeoutMs: config.toolTimeout * 1000,
+  });
+  const validator = createArgumentValidator();
+  const invoker = createRestInvoker({ http, validator });
   const forwarder = createForwarder({
     config,
     gateways: registry.gateways,
@@ -73,7 +87,10 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     stdio,
     oauth,
     events: registry.events,
+    refresh: (gatewayId) => registry.gateways.refresh(gatewayId),
   });
+  // Deleting, disabling or re-targeting a gateway closes the upstream sessions opened for it.
+  federation.onRelease((gatewayId) => forwarder.closeGateway(gatewayId));
   const catalog = createRegistryCatalog({
     registry,
     invoker,
@@ -93,6 +110,7 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     sessions,
     stdio,
     oauth,
+    federation,
     forwarder,
     notices,
     async close() {

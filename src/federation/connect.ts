@@ -138,9 +138,20 @@ async function spawnChild(spec: UpstreamSpec, opts: ConnectOptions): Promise<Std
   return opts.stdio.spawn(spec.gatewayId, argv);
 }
 
+/** Refusals of ours (SSRF guard, bad config) keep their code wherever they were thrown; the rest is a 502. */
+function ownRefusal(error: unknown): AppError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth += 1) {
+    if (current instanceof AppError)
+      return current.code === 'UpstreamFailed' || current.code === 'Unavailable' ? undefined : current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
 function failure(spec: UpstreamSpec, error: unknown, url: URL | undefined, timeoutMs: number): AppError {
-  if (error instanceof AppError && error.code !== 'UpstreamFailed' && error.code !== 'Unavailable')
-    return error;
+  const refusal = ownRefusal(error);
+  if (refusal !== undefined) return refusal;
   const where = spec.transport === 'STDIO' ? `stdio command ${spec.command?.[0] ?? '?'}` : spec.url;
   return new AppError({
     code: 'UpstreamFailed',

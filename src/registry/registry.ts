@@ -1,4 +1,5 @@
 // Registry: every registry service built once from the store and the secret codec (composition helper for main and tests).
+import type { GatewayFederation } from '../federation/discovery/gateway-federation.js';
 import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
 import type { Store } from '../store/db.js';
 import { RegistryEvents } from './common/events.js';
@@ -20,6 +21,10 @@ export interface RegistryOptions {
   renderer: TemplateRenderer;
   /** Buffered metrics writes; whoever created it closes (flushes) it. */
   metrics: MetricsRecorder;
+  /** Discovery for gateways; without it gateways are stored as records and never contacted. */
+  federation?: GatewayFederation;
+  /** TOOL_TIMEOUT in milliseconds (discovery of gateways without a timeout of their own). */
+  defaultTimeoutMs?: number;
 }
 
 export interface Registry {
@@ -43,7 +48,11 @@ export function createRegistry(opts: RegistryOptions): Registry {
     resources: new ResourceService(base),
     prompts: new PromptService({ ...base, renderer: opts.renderer }),
     servers: new ServerService(base),
-    gateways: new GatewayService(base),
+    gateways: new GatewayService({
+      ...base,
+      federation: opts.federation,
+      defaultTimeoutMs: opts.defaultTimeoutMs,
+    }),
     roots: new RootService(base),
     tags: new TagService(base),
     metrics: new MetricsService(base),

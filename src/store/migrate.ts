@@ -4,12 +4,14 @@ import { AppError } from '../errors/app-error.js';
 import type { SqlDialectName, Store } from './db.js';
 import { init } from './migrations/0001-init.js';
 import { serversGateways } from './migrations/0002-servers-gateways.js';
+import { gatewayServerInfo } from './migrations/0003-gateway-server-info.js';
 
 /** Ordered: a new migration is appended, never inserted or renamed. */
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001-init': init(dialect),
     '0002-servers-gateways': serversGateways(),
+    '0003-gateway-server-info': gatewayServerInfo(),
   };
 }
 

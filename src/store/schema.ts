@@ -89,6 +89,8 @@ export interface GatewaysTable extends Audit {
   passthrough_auth: Flag;
   /** JSON array of header names a client may send through to the upstream (migration 0002). */
   passthrough_headers: ColumnType<JsonText, JsonText | undefined, JsonText>;
+  /** JSON: the upstream's serverInfo plus protocolVersion and instructions, from the last discovery (migration 0003). */
+  server_info: ColumnType<JsonText, JsonText | undefined, JsonText>;
   prefix_mode: string;
   timeout_ms: number | null;
   command: JsonText | null;

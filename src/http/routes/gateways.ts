@@ -1,4 +1,4 @@
-// /gateways: CRUD and enable/disable of upstream MCP server records (discovery lives in federation/).
+// /gateways: register (discovering the upstream), update, enable/disable, delete and refresh federated MCP servers.
 import type { FastifyInstance } from 'fastify';
 import type { GatewayService } from '../../registry/gateways/service.js';
 import { principalOf } from '../plugins/auth.js';
@@ -28,6 +28,11 @@ export function gatewayRoutes(app: FastifyInstance, deps: { gateways: GatewaySer
     await gateways.delete(id);
     return deletedResponse('Gateway', id);
   });
+
+  // Re-lists the upstream now; answers { added, updated, removed } for tools and the same per kind.
+  app.post('/gateways/:id/tools/refresh', { config: { auth: 'admin' } }, async (request) =>
+    gateways.refresh(idOf(request), principalOf(request)),
+  );
 
   registerStateRoutes(app, '/gateways', gateways);
 }

@@ -1,7 +1,7 @@
 // What the API returns for a gateway: camelCase, auth masked, health fields as the federation layer records them.
 import type { GatewayRow } from '../../store/schema.js';
 import { parseJsonColumn } from '../common/json-column.js';
-import { maskAuth, openAuth, type MaskedAuth, type SecretCodec } from '../common/upstream-auth.js';
+import { maskAuth, openGatewayAuth, type MaskedAuth, type SecretCodec } from '../common/upstream-auth.js';
 
 export interface GatewayRead {
   id: string;
@@ -11,6 +11,10 @@ export interface GatewayRead {
   description: string | null;
   transport: string;
   capabilities: Record<string, unknown>;
+  /** The upstream's serverInfo (name, version, …) with protocolVersion and instructions, from the last discovery. */
+  serverInfo: Record<string, unknown>;
+  /** argv of a STDIO gateway; null otherwise. */
+  command: string[] | null;
   auth: MaskedAuth | null;
   passthroughAuth: boolean;
   passthroughHeaders: string[];
@@ -36,7 +40,9 @@ export function toGatewayRead(row: GatewayRow, codec: SecretCodec): GatewayRead 
     description: row.description,
     transport: row.transport,
     capabilities: parseJsonColumn(row.capabilities),
-    auth: maskAuth(openAuth(codec, row.auth_value)),
+    serverInfo: parseJsonColumn(row.server_info),
+    command: row.command === null ? null : parseJsonColumn(row.command),
+    auth: maskAuth(openGatewayAuth(codec, row.auth_value)),
     passthroughAuth: row.passthrough_auth === 1,
     passthroughHeaders: parseJsonColumn(row.passthrough_headers),
     prefixMode: row.prefix_mode,

@@ -9,7 +9,7 @@ import {
   urlSchema,
 } from '../common/input.js';
 
-export const TRANSPORTS = ['SSE', 'STREAMABLEHTTP'] as const;
+export const TRANSPORTS = ['SSE', 'STREAMABLEHTTP', 'STDIO'] as const;
 export const PREFIX_MODES = ['always', 'never', 'conflict'] as const;
 
 /** "sse", "streamable-http", "streamable_http" and "STREAMABLEHTTP" all name a transport. */
@@ -45,9 +45,16 @@ const passthroughHeaders = z
     return [...seen.values()];
   });
 
+/** argv of a STDIO gateway's server, run without a shell: ["npx", "-y", "@scope/server"]. */
+const command = z
+  .array(z.string().min(1, 'must not be empty').max(4096))
+  .min(1, 'must name the executable')
+  .max(64, 'must have at most 64 arguments');
+
 const fields = {
   name: nameSchema(LIMITS.name),
   url: urlSchema(HTTP_SCHEMES),
+  command: command.nullish(),
   description: descriptionSchema.nullish(),
   transport: transport.optional(),
   passthrough_headers: passthroughHeaders.nullish(),
@@ -57,7 +64,22 @@ const fields = {
   tags: tagsSchema.optional(),
 };
 
-export const gatewayCreateSchema = z.object(fields).passthrough();
+/** A URL for STREAMABLEHTTP and SSE; a command (and no URL) for STDIO. */
+export const gatewayCreateSchema = z
+  .object({ ...fields, url: fields.url.optional() })
+  .passthrough()
+  .superRefine((input, ctx) => {
+    if (input.transport === 'STDIO') {
+      if (!input.command)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['command'],
+          message: 'a STDIO gateway needs command (an argv array)',
+        });
+    } else if (input.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'required (or transport STDIO with command)' });
+    }
+  });
 export const gatewayUpdateSchema = z.object(fields).partial().passthrough();
 
 export type GatewayCreateInput = z.output<typeof gatewayCreateSchema>;

@@ -1,6 +1,13 @@
-// GatewayService: the record of each upstream MCP server (discovery and health belong to federation/); no HTTP here.
+// GatewayService: the record of each upstream MCP server, discovered and re-synced through federation/ in one transaction; no HTTP here.
+import { basename } from 'node:path';
 import type { Principal } from '../../auth/principal.js';
-import { conflict, invalid, notFound } from '../../errors/app-error.js';
+import { AppError, conflict, invalid, notFound } from '../../errors/app-error.js';
+import type { Discovery } from '../../federation/discovery/discover.js';
+import type { GatewayFederation } from '../../federation/discovery/gateway-federation.js';
+import { changedKinds, syncDiscovery, type SyncReport } from '../../federation/discovery/sync-discovery.js';
+import type { SyncCounts } from '../../federation/discovery/sync-tools.js';
+import { upstreamSpecOf } from '../../federation/spec-from-row.js';
+import type { UpstreamTransport } from '../../federation/upstream-spec.js';
 import { parseWith } from '../../http/validation.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import type { Store } from '../../store/db.js';
@@ -12,11 +19,11 @@ import { normalizeBody } from '../common/input.js';
 import { toPage, type ListFilter, type Page } from '../common/pagination.js';
 import {
   mergeMasked,
-  openAuth,
-  parseUpstreamAuth,
+  openGatewayAuth,
+  parseGatewayAuth,
   sealAuth,
+  type GatewayAuth,
   type SecretCodec,
-  type UpstreamAuth,
 } from '../common/upstream-auth.js';
 import { toGatewayRead, type GatewayRead } from './read-model.js';
 import { gatewayCreateSchema, gatewayUpdateSchema } from './schema.js';
@@ -26,65 +33,95 @@ export interface GatewayServiceOptions {
   store: Store;
   secrets: SecretCodec;
   events: RegistryEvents;
+  /** Discovery and upstream lifecycle. Without it gateways are records only and nothing is contacted. */
+  federation?: GatewayFederation | undefined;
+  /** TOOL_TIMEOUT in milliseconds, for gateways without a timeout of their own. */
+  defaultTimeoutMs?: number | undefined;
 }
 
 /** A gateway with its credentials in clear, for federation only. */
 export interface GatewayRecord {
   row: GatewayRow;
-  auth: UpstreamAuth | null;
+  auth: GatewayAuth | null;
+}
+
+/** POST /gateways/{id}/tools/refresh: tool counts at the top (ContextForge reads those), every kind below. */
+export interface RefreshResult extends SyncCounts {
+  gatewayId: string;
+  tools: SyncCounts;
+  resources: SyncCounts;
+  prompts: SyncCounts;
 }
 
 const DEFAULT_TRANSPORT = 'STREAMABLEHTTP';
+
+/** STDIO gateways have no URL; the column holds a readable marker (argv may carry secrets, so only the program). */
+const stdioUrl = (command: readonly string[]) => `stdio:${basename(command[0] ?? '')}`;
 
 export class GatewayService {
   readonly #store: Store;
   readonly #repo: GatewaysRepo;
   readonly #secrets: SecretCodec;
   readonly #events: RegistryEvents;
+  readonly #federation: GatewayFederation | undefined;
+  readonly #defaultTimeoutMs: number;
 
   constructor(opts: GatewayServiceOptions) {
     this.#store = opts.store;
     this.#repo = new GatewaysRepo(opts.store.db);
     this.#secrets = opts.secrets;
     this.#events = opts.events;
+    this.#federation = opts.federation;
+    this.#defaultTimeoutMs = opts.defaultTimeoutMs ?? 60_000;
   }
 
+  /** Validates, checks the target, discovers (outside any transaction), then stores the gateway and all it offers at once. */
   async create(body: unknown, principal: Principal): Promise<GatewayRead> {
     const raw = normalizeBody(body, 'gateway');
     const input = parseWith(gatewayCreateSchema, raw);
     const slug = slugOf(input.name);
-    const auth = parseUpstreamAuth(raw) ?? null;
+    const auth = parseGatewayAuth(raw) ?? null;
+    const transport = input.transport ?? DEFAULT_TRANSPORT;
+    const command = transport === 'STDIO' ? (input.command ?? []) : null;
     const now = nowIso();
-    const id = newId();
-    await this.#write(input.name, slug, () =>
-      this.#repo.insert({
-        id,
-        name: input.name,
-        slug,
-        url: input.url,
-        description: input.description ?? null,
-        transport: input.transport ?? DEFAULT_TRANSPORT,
-        capabilities: '{}',
-        ...sealAuth(this.#secrets, auth),
-        passthrough_auth: input.passthrough_auth === true ? 1 : 0,
-        passthrough_headers: JSON.stringify(input.passthrough_headers ?? []),
-        prefix_mode: input.prefix_mode ?? 'always',
-        timeout_ms: input.timeout_ms ?? null,
-        command: null,
-        enabled: 1,
-        reachable: 1,
-        last_seen: null,
-        tags: JSON.stringify(input.tags ?? []),
-        created_at: now,
-        updated_at: now,
-        created_by: principal.subject,
-        modified_by: principal.subject,
-        version: 1,
-      }),
-    );
-    return this.get(id);
+    const row: GatewayRow = {
+      id: newId(),
+      name: input.name,
+      slug,
+      url: command === null ? (input.url ?? '') : stdioUrl(command),
+      description: input.description ?? null,
+      transport,
+      capabilities: '{}',
+      server_info: '{}',
+      ...sealAuth(this.#secrets, auth),
+      passthrough_auth: input.passthrough_auth === true ? 1 : 0,
+      passthrough_headers: JSON.stringify(input.passthrough_headers ?? []),
+      prefix_mode: input.prefix_mode ?? 'always',
+      timeout_ms: input.timeout_ms ?? null,
+      command: command === null ? null : JSON.stringify(command),
+      enabled: 1,
+      reachable: 1,
+      last_seen: null,
+      tags: JSON.stringify(input.tags ?? []),
+      created_at: now,
+      updated_at: now,
+      created_by: principal.subject,
+      modified_by: principal.subject,
+      version: 1,
+    };
+    // A doomed registration (taken name) must not spawn or contact anything.
+    const taken = await this.#repo.byNameOrSlug(row.name, slug);
+    if (taken !== undefined) throw nameConflict(taken.name === row.name ? 'name' : 'slug', row.name, slug);
+    const found = await this.#discover(row, auth);
+    const report = await this.#store.db.transaction().execute(async (trx) => {
+      await guardNames(row.name, slug, () => new GatewaysRepo(trx).insert(row));
+      return found === undefined ? undefined : this.#sync(trx, row, found, principal);
+    });
+    this.#announceSync(report);
+    return this.get(row.id);
   }
 
+  /** Re-discovers when the target (url, transport, command, auth) or the naming (name, prefix mode) changes. */
   async update(id: string, body: unknown, principal: Principal): Promise<GatewayRead> {
     const row = await this.#require(id);
     const raw = normalizeBody(body, 'gateway');
@@ -94,9 +131,7 @@ export class GatewayService {
       modified_by: principal.subject,
       version: row.version + 1,
     };
-    // Renaming re-slugs; the federated names built from the old slug are refreshed by re-discovery.
     if (input.name !== undefined) Object.assign(patch, { name: input.name, slug: slugOf(input.name) });
-    if (input.url !== undefined) patch.url = input.url;
     if (input.description !== undefined) patch.description = input.description ?? null;
     if (input.transport !== undefined) patch.transport = input.transport;
     if (input.passthrough_auth !== undefined) patch.passthrough_auth = input.passthrough_auth ? 1 : 0;
@@ -105,16 +140,38 @@ export class GatewayService {
     if (input.prefix_mode !== undefined) patch.prefix_mode = input.prefix_mode;
     if (input.timeout_ms !== undefined) patch.timeout_ms = input.timeout_ms ?? null;
     if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-    const auth = parseUpstreamAuth(raw);
-    if (auth !== undefined) {
-      const merged = auth === null ? null : mergeMasked(auth, openAuth(this.#secrets, row.auth_value));
-      Object.assign(patch, sealAuth(this.#secrets, merged));
+    applyTarget(row, patch, input.url, input.command);
+    const previousAuth = openGatewayAuth(this.#secrets, row.auth_value);
+    let auth = previousAuth;
+    const given = parseGatewayAuth(raw);
+    if (given !== undefined) {
+      auth = given === null ? null : mergeMasked(given, previousAuth);
+      Object.assign(patch, sealAuth(this.#secrets, auth));
     }
-    await this.#write(input.name, patch.slug, () => this.#repo.update(id, patch));
+    const next: GatewayRow = { ...row, ...(patch as Partial<GatewayRow>) };
+    const retarget =
+      next.url !== row.url ||
+      next.transport !== row.transport ||
+      next.command !== row.command ||
+      JSON.stringify(auth) !== JSON.stringify(previousAuth);
+    const rename = next.slug !== row.slug || next.prefix_mode !== row.prefix_mode;
+    if (next.slug !== row.slug) {
+      const taken = await this.#repo.byNameOrSlug(next.name, next.slug);
+      if (taken !== undefined && taken.id !== id)
+        throw nameConflict(taken.name === next.name ? 'name' : 'slug', next.name, next.slug);
+    }
+    const found = retarget || rename ? await this.#discover(next, auth) : undefined;
+    const report = await this.#store.db.transaction().execute(async (trx) => {
+      await guardNames(input.name, next.slug, () => new GatewaysRepo(trx).update(id, patch));
+      return found === undefined ? undefined : this.#sync(trx, next, found, principal);
+    });
+    // Sessions and children opened with the old target or credentials must not serve another call.
+    if (retarget) await this.#federation?.release(id);
+    this.#announceSync(report);
     return this.get(id);
   }
 
-  /** Disabling a gateway disables everything it owns in the same transaction; enabling re-enables it all. */
+  /** Disabling a gateway disables everything it owns in the same transaction (and stops its upstream processes). */
   async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<GatewayRead> {
     const row = await this.#require(id);
     const now = nowIso();
@@ -130,6 +187,7 @@ export class GatewayService {
       }
       return repo.setOwnedEnabled(id, enabled, now);
     });
+    if (!enabled) await this.#federation?.release(id);
     this.#announce(changed);
     return this.get(id);
   }
@@ -142,7 +200,24 @@ export class GatewayService {
       if (!(await repo.delete(id))) throw notFound('Gateway', id);
       return counts;
     });
+    await this.#federation?.release(id);
     this.#announce(owned);
+  }
+
+  /** Lists the upstream again and applies the difference: vanished entities go, changed ones are updated, renames stay. */
+  async refresh(id: string, principal?: Principal): Promise<RefreshResult> {
+    const row = await this.#require(id);
+    const found = await this.#discover(row, openGatewayAuth(this.#secrets, row.auth_value));
+    if (found === undefined)
+      throw new AppError({ code: 'Unavailable', message: 'Federation is not configured on this instance' });
+    const report = await this.#store.db.transaction().execute(async (trx) => {
+      // Read again inside the transaction: a gateway deleted or renamed meanwhile must not be resurrected.
+      const current = await new GatewaysRepo(trx).byId(id);
+      if (current === undefined) throw notFound('Gateway', id);
+      return this.#sync(trx, current, found, principal);
+    });
+    this.#announceSync(report);
+    return { gatewayId: id, ...report.tools, ...report };
   }
 
   async get(id: string): Promise<GatewayRead> {
@@ -158,7 +233,35 @@ export class GatewayService {
   async recordById(id: string): Promise<GatewayRecord | undefined> {
     const row = await this.#repo.byId(id);
     if (row === undefined) return undefined;
-    return { row, auth: openAuth(this.#secrets, row.auth_value) };
+    return { row, auth: openGatewayAuth(this.#secrets, row.auth_value) };
+  }
+
+  /** Every enabled gateway with its credentials decrypted (the health checker's round). */
+  async enabledRecords(): Promise<GatewayRecord[]> {
+    const rows = await this.#repo.enabledRows();
+    return rows.map((row) => ({ row, auth: openGatewayAuth(this.#secrets, row.auth_value) }));
+  }
+
+  async #discover(row: GatewayRow, auth: GatewayAuth | null): Promise<Discovery | undefined> {
+    const federation = this.#federation;
+    if (federation === undefined) return undefined;
+    const command = row.command === null ? null : (JSON.parse(row.command) as string[]);
+    federation.checkTarget({ transport: row.transport as UpstreamTransport, url: row.url, command, auth });
+    return federation.discover(upstreamSpecOf(row, auth, this.#defaultTimeoutMs));
+  }
+
+  /** No principal: a re-sync the system started (an upstream's list_changed). */
+  #sync(trx: Store['db'], row: GatewayRow, found: Discovery, principal?: Principal): Promise<SyncReport> {
+    return syncDiscovery(trx, row, found, {
+      separator: this.#federation?.separator ?? '-',
+      now: nowIso(),
+      actor: principal?.subject ?? null,
+    });
+  }
+
+  #announceSync(report: SyncReport | undefined): void {
+    if (report === undefined) return;
+    for (const kind of changedKinds(report)) this.#events.emit({ type: 'list_changed', kind });
   }
 
   #announce(counts: OwnedCounts): void {
@@ -171,23 +274,53 @@ export class GatewayService {
     if (row === undefined) throw notFound('Gateway', id);
     return row;
   }
+}
 
-  /** Runs a write; a unique clash becomes a 409 naming the field (name, or the slug derived from it). */
-  async #write(name: string | undefined, slug: string | undefined, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      const column = uniqueViolationColumn(error);
-      if (column === undefined) throw error;
-      if (column === 'slug')
-        throw conflict(
-          `A gateway with slug "${slug ?? '?'}" already exists (derived from name "${name ?? '?'}"): choose a name that differs in its letters or digits`,
-          { field: 'slug' },
-        );
-      throw conflict(`A gateway with name "${name ?? '?'}" already exists: choose another name`, {
-        field: column || 'name',
-      });
-    }
+/** url and command follow the (possibly new) transport: STDIO keeps a command and a marker URL, HTTP a URL. */
+function applyTarget(
+  row: GatewayRow,
+  patch: GatewayRowUpdate,
+  url: string | undefined,
+  command: string[] | null | undefined,
+): void {
+  const transport = patch.transport ?? row.transport;
+  if (transport === 'STDIO') {
+    const argv = command ?? (row.command === null ? null : (JSON.parse(row.command) as string[]));
+    if (argv === null)
+      throw invalid('command: a STDIO gateway needs command (an argv array)', { field: 'command' });
+    patch.command = JSON.stringify(argv);
+    patch.url = stdioUrl(argv);
+    return;
+  }
+  if (url === undefined && row.transport === 'STDIO')
+    throw invalid('url: required when a STDIO gateway changes to an HTTP transport', { field: 'url' });
+  if (url !== undefined) patch.url = url;
+  patch.command = null;
+}
+
+function nameConflict(column: string, name: string, slug: string): AppError {
+  if (column === 'slug')
+    return conflict(
+      `A gateway with slug "${slug}" already exists (derived from name "${name}"): choose a name that differs in its letters or digits`,
+      { field: 'slug' },
+    );
+  return conflict(`A gateway with name "${name}" already exists: choose another name`, {
+    field: column || 'name',
+  });
+}
+
+/** Runs the gateway row write; a unique clash (a concurrent registration) becomes the same 409 as the pre-check. */
+async function guardNames(
+  name: string | undefined,
+  slug: string | undefined,
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const column = uniqueViolationColumn(error);
+    if (column === undefined) throw error;
+    throw nameConflict(column, name ?? '?', slug ?? '?');
   }
 }
 

@@ -35,6 +35,42 @@ export class GatewaysRepo {
     return this.db.selectFrom('gateways').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** The gateway already holding this name or slug, if any (checked before contacting an upstream). */
+  byNameOrSlug(name: string, slug: string): Promise<GatewayRow | undefined> {
+    return this.db
+      .selectFrom('gateways')
+      .selectAll()
+      .where((eb) => eb.or([eb('name', '=', name), eb('slug', '=', slug)]))
+      .executeTakeFirst();
+  }
+
+  enabledRows(): Promise<GatewayRow[]> {
+    return this.db.selectFrom('gateways').selectAll().where('enabled', '=', 1).orderBy('name').execute();
+  }
+
+  /**
+   * Records a health verdict on the gateway and its tools; returns whether the gateway's flag changed.
+   * last_seen moves only when the upstream answered.
+   */
+  async markReachable(id: string, reachable: boolean, at: string): Promise<boolean> {
+    const flag = reachable ? 1 : 0;
+    const changed = await this.db
+      .updateTable('gateways')
+      .set({ reachable: flag })
+      .where('id', '=', id)
+      .where('reachable', '<>', flag)
+      .executeTakeFirst();
+    if (reachable)
+      await this.db.updateTable('gateways').set({ last_seen: at }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('tools')
+      .set({ reachable: flag })
+      .where('gateway_id', '=', id)
+      .where('reachable', '<>', flag)
+      .execute();
+    return Number(changed.numUpdatedRows) > 0;
+  }
+
   /** Rows ordered by name; limit+1 rows are fetched so the caller can tell whether a next page exists. */
   list(filter: ListFilter): Promise<GatewayRow[]> {
     let q = this.db.selectFrom('gateways').selectAll();

@@ -183,8 +183,14 @@ describe('connectUpstream', () => {
   });
 
   it('refuses loopback upstreams unless SSRF_ALLOW_LOCALHOST is set', async () => {
-    const failure = await failureOf(connectUpstream(spec({ url: streamable.url }), { http: strictHttp }));
-    expect(failure.message).toMatch(/SSRF_ALLOW_LOCALHOST=true/);
+    const literal = await failureOf(connectUpstream(spec({ url: streamable.url }), { http: strictHttp }));
+    expect(literal.code).toBe('Forbidden');
+    expect(literal.message).toMatch(/SSRF_ALLOW_LOCALHOST=true/);
+    const resolved = await failureOf(
+      connectUpstream(spec({ url: streamable.url.replace('127.0.0.1', 'localhost') }), { http: strictHttp }),
+    );
+    expect(resolved.code).toBe('Forbidden');
+    expect(resolved.message).toMatch(/localhost .*blocked.*SSRF_ALLOW_LOCALHOST=true/);
   });
 });
 

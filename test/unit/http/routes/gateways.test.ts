@@ -1,60 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, nowIso } from '../../../../src/lib/ids.js';
 import { backends } from '../../../helpers/backends.js';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.js';
+import { startEverything, type Everything } from '../../../fixtures/federation/everything.js';
+import {
+  startMutableUpstream,
+  tool,
+  type MutableUpstream,
+} from '../../../fixtures/federation/mutable-upstream.js';
 
 const names = (items: Array<{ name: string }>) => items.map((x) => x.name);
 
 for (const backend of backends()) {
   describe(`gateways routes (${backend.name})`, () => {
     let t: TestApp;
+    // Registration discovers the upstream, so every gateway here points at a real local MCP server.
+    let upstream: MutableUpstream;
+    let sse: Everything;
     beforeAll(async () => {
-      t = await buildTestApp(backend);
+      upstream = await startMutableUpstream({ state: { tools: [tool('echo'), tool('add')] } });
+      sse = await startEverything('sse');
+      t = await buildTestApp(backend, { SSRF_ALLOW_LOCALHOST: 'true' });
     });
-    afterAll(async () => t.close());
-
-    /** A discovered tool, as federation will store it: owned by the gateway through gateway_id. */
-    async function insertFederatedTool(gatewayId: string, name: string): Promise<string> {
-      const id = newId();
-      const now = nowIso();
-      await t.testStore.store.db
-        .insertInto('tools')
-        .values({
-          id,
-          original_name: name,
-          custom_name: null,
-          name,
-          display_name: null,
-          url: null,
-          description: null,
-          integration_type: 'MCP',
-          request_type: 'SSE',
-          headers: '{}',
-          input_schema: '{"type":"object"}',
-          output_schema: null,
-          annotations: '{}',
-          jsonpath_filter: null,
-          auth_type: null,
-          auth_value: null,
-          timeout_ms: null,
-          gateway_id: gatewayId,
-          enabled: 1,
-          reachable: 1,
-          tags: '[]',
-          created_at: now,
-          updated_at: now,
-          created_by: null,
-          modified_by: null,
-          version: 1,
-        })
-        .execute();
-      return id;
-    }
+    afterAll(async () => {
+      await t.close();
+      await Promise.all([upstream.close(), sse.stop()]);
+    });
 
     it('records a gateway with defaults, a derived slug and camelCase fields', async () => {
       const res = await t.call('POST', '/gateways', {
         name: 'Everything Server',
-        url: 'https://mcp.example.com/mcp',
+        url: upstream.url,
         description: 'the reference server',
         tags: ['Upstream'],
       });
@@ -62,25 +37,27 @@ for (const backend of backends()) {
       expect(res.json()).toMatchObject({
         name: 'Everything Server',
         slug: 'everything-server',
-        url: 'https://mcp.example.com/mcp',
+        url: upstream.url,
         transport: 'STREAMABLEHTTP',
         prefixMode: 'always',
         passthroughAuth: false,
         passthroughHeaders: [],
-        capabilities: {},
+        capabilities: { tools: { listChanged: true } },
+        serverInfo: { name: 'mutable-upstream', version: '1.2.3' },
+        command: null,
         enabled: true,
         reachable: true,
-        lastSeen: null,
         auth: null,
         tags: ['upstream'],
         version: 1,
       });
+      expect(res.json().lastSeen).toEqual(expect.any(String));
     });
 
     it('accepts transports case-insensitively, prefix modes, passthrough settings and timeouts', async () => {
       const res = await t.call('POST', '/v1/gateways', {
         name: 'legacy_sse',
-        url: 'http://10.0.0.5:8000/sse',
+        url: sse.url,
         transport: 'sse',
         prefixMode: 'Conflict',
         passthrough_headers: 'X-Tenant-Id, x-tenant-id, X-Trace',
@@ -98,7 +75,7 @@ for (const backend of backends()) {
       });
       const streamable = await t.call('POST', '/gateways', {
         name: 'dashed',
-        url: 'https://a.example.com/mcp',
+        url: upstream.url,
         transport: 'streamable-http',
       });
       expect(streamable.json().transport).toBe('STREAMABLEHTTP');
@@ -110,7 +87,7 @@ for (const backend of backends()) {
     it('encrypts auth at rest and masks it in every response', async () => {
       const res = await t.call('POST', '/gateways', {
         name: 'secured',
-        url: 'https://secure.example.com/mcp',
+        url: upstream.url,
         auth_type: 'bearer',
         auth_token: 'tok-very-secret',
       });
@@ -174,7 +151,10 @@ for (const backend of backends()) {
         [{ name: 'long-url', url: `https://example.com/${'a'.repeat(2048)}` }, 'url'],
         [{ url: 'https://example.com' }, 'name'],
         [{ name: '!!!', url: 'https://example.com' }, 'slug'],
-        [{ name: 'tr', url: 'https://example.com', transport: 'STDIO' }, 'transport'],
+        [{ name: 'tr', url: 'https://example.com', transport: 'websocket' }, 'transport'],
+        [{ name: 'st', transport: 'STDIO' }, 'command'],
+        [{ name: 'st', transport: 'STDIO', command: ['npx', 'server'] }, 'STDIO_ALLOWED_COMMANDS'],
+        [{ name: 'nu' }, 'url'],
         [{ name: 'pm', url: 'https://example.com', prefix_mode: 'sometimes' }, 'prefix_mode'],
         [
           { name: 'ph', url: 'https://example.com', passthrough_headers: ['bad header'] },
@@ -190,11 +170,10 @@ for (const backend of backends()) {
     });
 
     it('disables and re-enables its tools with the gateway, in /state and /toggle', async () => {
-      const gw = (
-        await t.call('POST', '/gateways', { name: 'owner', url: 'https://o.example.com/mcp' })
-      ).json();
-      const echo = await insertFederatedTool(gw.id as string, 'owner-echo');
-      await insertFederatedTool(gw.id as string, 'owner-add');
+      const gw = (await t.call('POST', '/gateways', { name: 'owner', url: upstream.url })).json();
+      const discovered = (await t.call('GET', `/tools?gateway_id=${gw.id}`)).json();
+      expect(names(discovered)).toEqual(['owner-add', 'owner-echo']);
+      const echo = discovered.find((x: { name: string }) => x.name === 'owner-echo').id as string;
       const server = await t.call('POST', '/servers', {
         name: 'uses-owner',
         associated_tools: ['owner-echo'],

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../helpers/backends.js';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.js';
+import { startMutableUpstream, type MutableUpstream } from '../../../fixtures/federation/mutable-upstream.js';
 
 for (const backend of backends()) {
   describe(`tags routes (${backend.name})`, () => {
     let t: TestApp;
+    let upstream: MutableUpstream;
     const ids = new Map<string, string>();
     beforeAll(async () => {
-      t = await buildTestApp(backend);
+      // Registering a gateway discovers it: a real (local) upstream with no tools keeps the counts as they are.
+      upstream = await startMutableUpstream({ state: { tools: [] } });
+      t = await buildTestApp(backend, { SSRF_ALLOW_LOCALHOST: 'true' });
       const made = [
         await t.call('POST', '/tools', {
           name: 'weather',
@@ -16,11 +20,14 @@ for (const backend of backends()) {
         }),
         await t.call('POST', '/tools', { name: 'untagged', url: 'https://u.example.com' }),
         await t.call('POST', '/servers', { name: 'main', description: 'the bundle', tags: ['prod'] }),
-        await t.call('POST', '/gateways', { name: 'up', url: 'https://up.example.com/mcp', tags: ['api'] }),
+        await t.call('POST', '/gateways', { name: 'up', url: upstream.url, tags: ['api'] }),
       ];
       for (const res of made) ids.set(res.json().name as string, res.json().id as string);
     });
-    afterAll(async () => t.close());
+    afterAll(async () => {
+      await t.close();
+      await upstream.close();
+    });
 
     it('lists every tag with per-kind counts, without entities by default', async () => {
       const res = await t.call('GET', '/tags', undefined, t.userToken);
