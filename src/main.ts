@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticator.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/load.js';
+import { startHealthChecks } from './federation/health/start-health-checks.js';
+import { newId } from './lib/ids.js';
 import { createServices, type Services } from './services.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -43,6 +45,18 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
     });
     for (const notice of services.notices) app.log.warn(notice);
     await app.listen({ host: config.host, port: config.port });
+    // Leader-only: with several instances on one database, the `leases` row picks the one that checks.
+    const health = startHealthChecks({
+      config,
+      store,
+      gateways: services.registry.gateways,
+      http: services.http,
+      stdio: services.stdio,
+      oauth: services.oauth,
+      federation: services.federation,
+      instanceId: newId(),
+      log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
+    });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -54,6 +68,7 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       async close() {
         shuttingDown = true;
         await app.close();
+        await health.stop();
         await built.close();
         await store.close();
       },
