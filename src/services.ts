@@ -1,6 +1,6 @@
 // createServices: builds every long-lived service once from config and an open store, and closes them in reverse (main.ts and the test app share it).
 import { createSecretBox, type SecretBox } from './auth/secret-box.js';
-import { MemorySessionStore } from './cache/memory-session-store.js';
+import { createSessionStore } from './cache/create-session-store.js';
 import type { SessionStore } from './cache/session-store.js';
 import type { Config } from './config/load.js';
 import {
@@ -46,13 +46,13 @@ export interface ServicesOptions {
   onMetricsError?: (error: unknown, dropped: number) => void;
 }
 
-function createSessionStore(config: Config, notices: string[]): SessionStore {
-  if (config.cacheType !== 'memory') {
+function sessionStoreFor(config: Config, store: Store, notices: string[]): SessionStore {
+  if (config.cacheType === 'none') {
     notices.push(
-      `CACHE_TYPE=${config.cacheType}: MCP sessions are kept in this process's memory; sessions shared between instances are not available yet`,
+      "CACHE_TYPE=none: MCP sessions are kept in this process's memory and are not shared between instances",
     );
   }
-  return new MemorySessionStore({ ttlSeconds: config.sessionTtl });
+  return createSessionStore({ config, store });
 }
 
 export function createServices(config: Config, store: Store, opts: ServicesOptions = {}): Services {
@@ -99,7 +99,7 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     forwarder,
     validator,
   });
-  const sessions = createSessionStore(config, notices);
+  const sessions = sessionStoreFor(config, store, notices);
   return {
     secrets,
     renderer,

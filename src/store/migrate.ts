@@ -5,6 +5,7 @@ import type { SqlDialectName, Store } from './db.js';
 import { init } from './migrations/0001-init.js';
 import { serversGateways } from './migrations/0002-servers-gateways.js';
 import { gatewayServerInfo } from './migrations/0003-gateway-server-info.js';
+import { mcpSessionSubject } from './migrations/0004-mcp-session-subject.js';
 
 /** Ordered: a new migration is appended, never inserted or renamed. */
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
     '0001-init': init(dialect),
     '0002-servers-gateways': serversGateways(),
     '0003-gateway-server-info': gatewayServerInfo(),
+    '0004-mcp-session-subject': mcpSessionSubject(),
   };
 }
 

@@ -145,6 +145,8 @@ export interface ServerPromptAssociationTable {
 
 export interface McpSessionsTable {
   session_id: string;
+  /** The owner's `Principal.subject` (migration 0004; null only for rows written before it). */
+  subject: string | null;
   created_at: IsoTime;
   last_accessed: IsoTime;
   data: JsonText | null;
