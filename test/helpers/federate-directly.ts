@@ -137,6 +137,9 @@ export async function federateDirectly(store: Store, g: DirectGateway): Promise<
     })),
   ];
   for (const r of resourceRows) {
+    // URIs are unique across gateways: the first gateway to offer one keeps it.
+    const taken = await db.selectFrom('resources').select('id').where('uri', '=', r.uri).executeTakeFirst();
+    if (taken !== undefined) continue;
     const id = newId();
     await db
       .insertInto('resources')

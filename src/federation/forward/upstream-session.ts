@@ -1,9 +1,40 @@
 // UpstreamSession: one open upstream MCP session, and a request through it that relays progress and honours cancellation.
-import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import {
+  SdkError,
+  SdkErrorCode,
+  SseError,
+  StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
 import type { UpstreamConnection } from '../connect.js';
 import { ANY_RESULT } from './any-result.js';
 import type { CallRelay } from './call-relay.js';
 import type { ForwardContext } from './forward-context.js';
+import { tapNotifications, type InboundNotification } from './inbound-tap.js';
+
+/**
+ * Transport errors after which the connection is gone for good: the Streamable HTTP transport exhausted its
+ * stream reconnects (the SDK reports that only as this message), or a legacy SSE stream broke (its server-side
+ * session dies with the stream).
+ */
+function isConnectionLost(error: Error): boolean {
+  return SseError.isInstance(error) || /Maximum reconnection attempts/.test(error.message);
+}
+
+const PROGRESS_PREFIX = 'mcpgw-';
+
+/** A dead upstream must not hold up closing: the DELETE is a courtesy. */
+const TERMINATE_BUDGET_MS = 2000;
+
+function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    work.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
+}
 
 export interface UpstreamSessionInit {
   gatewayId: string;
@@ -23,6 +54,10 @@ export class UpstreamSession {
   readonly relay: CallRelay;
   readonly #connection: UpstreamConnection;
   readonly #now: () => number;
+  readonly #lost = new AbortController();
+  /** Our progress tokens upstream → where that call's progress goes. */
+  readonly #progress = new Map<string, (params: Record<string, unknown>) => void>();
+  #nextToken = 0;
   #lastUsed: number;
   #inflight = 0;
   #closed = false;
@@ -35,6 +70,38 @@ export class UpstreamSession {
     this.#connection = init.connection;
     this.#now = init.now;
     this.#lastUsed = init.now();
+    const client = init.connection.client;
+    const previous = client.onerror;
+    client.onerror = (error) => {
+      previous?.(error);
+      if (isConnectionLost(error)) this.#lose(error);
+    };
+    tapNotifications(client, (n) => this.#take(n));
+  }
+
+  /** Progress of our calls, logs and change notices: relayed synchronously, before any later result. */
+  #take(notification: InboundNotification): boolean {
+    if (notification.method === 'notifications/progress') {
+      const token = notification.params?.progressToken;
+      // A token of ours whose call already ended is dropped; anyone else's goes on to the SDK.
+      if (typeof token !== 'string' || !token.startsWith(`${PROGRESS_PREFIX}`)) return false;
+      this.#progress.get(token)?.(notification.params ?? {});
+      return true;
+    }
+    if (notification.method === 'notifications/cancelled') return false;
+    void this.relay.onNotification(notification);
+    return true;
+  }
+
+  /**
+   * The transport gave up (its reconnects failed, the SSE stream died): every call in flight fails now with a
+   * connection error instead of waiting out its timeout, and the pool replaces this session.
+   */
+  #lose(cause: Error): void {
+    if (this.#lost.signal.aborted) return;
+    this.#lost.abort(
+      new SdkError(SdkErrorCode.ConnectionClosed, `the upstream connection was lost (${cause.message})`),
+    );
   }
 
   get inflight(): number {
@@ -45,8 +112,9 @@ export class UpstreamSession {
     return this.#lastUsed;
   }
 
+  /** Closed by us, or lost: either way no call may use it any more. */
   get isClosed(): boolean {
-    return this.#closed;
+    return this.#closed || this.#lost.signal.aborted;
   }
 
   /** Resolves when the upstream side is gone (closed by either end, or the child exited). */
@@ -68,43 +136,38 @@ export class UpstreamSession {
     this.#inflight += 1;
     this.#lastUsed = this.#now();
     const end = this.relay.begin(ctx);
-    // The upstream's response stream ended without an answer (its process died, the reconnects failed):
-    // fail now instead of waiting out the whole timeout.
-    const streamLost = new AbortController();
-    const token = ctx.progressToken;
+    const clientToken = ctx.progressToken;
+    // Our own token upstream (the client's could clash with another client's on a shared connection).
+    const token = clientToken === undefined ? undefined : `${PROGRESS_PREFIX}${++this.#nextToken}`;
+    if (token !== undefined)
+      this.#progress.set(token, (progress) => {
+        void ctx.sendNotification({
+          method: 'notifications/progress',
+          params: { ...progress, progressToken: clientToken },
+        });
+      });
+    const meta = typeof params._meta === 'object' && params._meta !== null ? params._meta : {};
+    const sent = token === undefined ? params : { ...params, _meta: { ...meta, progressToken: token } };
     try {
-      return await this.#connection.client.request({ method, params }, ANY_RESULT, {
-        signal: AbortSignal.any([ctx.signal, streamLost.signal]),
+      return await this.#connection.client.request({ method, params: sent }, ANY_RESULT, {
+        signal: AbortSignal.any([ctx.signal, this.#lost.signal]),
         timeout: timeoutMs,
-        ...(token === undefined
-          ? {}
-          : {
-              onprogress: (progress) =>
-                void ctx.sendNotification({
-                  method: 'notifications/progress',
-                  params: { ...progress, progressToken: token },
-                }),
-            }),
-        onRequestStreamEnd: () =>
-          // The stream also ends right after a normal answer: by the next turn that answer has settled the request.
-          setImmediate(() =>
-            streamLost.abort(
-              new SdkError(
-                SdkErrorCode.ConnectionClosed,
-                'the upstream ended the response stream without answering',
-              ),
-            ),
-          ),
       });
     } finally {
+      if (token !== undefined) this.#progress.delete(token);
       end();
       this.#inflight -= 1;
       this.#lastUsed = this.#now();
     }
   }
 
+  /** Ends the upstream session: a Streamable HTTP upstream is told with DELETE (spec), so it frees its state now. */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
+    const transport = this.#connection.client.transport;
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined)
+      await withinMs(transport.terminateSession(), TERMINATE_BUDGET_MS);
     await this.#connection.close();
   }
 }
