@@ -65,7 +65,16 @@ async function walk<T>(
 
 /** Connects, lists what the upstream's capabilities announce, closes. UpstreamFailed (502) says which step failed. */
 export async function discoverUpstream(spec: UpstreamSpec, opts: DiscoverOptions): Promise<Discovery> {
-  const conn = await connectUpstream(spec, opts);
+  // Declare what the gateway relays for its clients, or servers that offer tools only to capable clients
+  // (sampling, elicitation, roots) would hide them from discovery; discovery itself has no roots to give.
+  const conn = await connectUpstream(spec, {
+    ...opts,
+    clientCapabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
+    onRequest: (request) =>
+      request.method === 'roots/list'
+        ? Promise.resolve({ roots: [] })
+        : Promise.reject(new ProtocolError(METHOD_NOT_FOUND, `discovery does not answer ${request.method}`)),
+  });
   const { client, capabilities } = conn;
   const request = { timeout: spec.timeoutMs };
   let step = 'tools';
