@@ -1,4 +1,5 @@
 // Stdio upstreams: children spawned without a shell in their own process group, an SDK Transport over each, and a registry that reaps them.
+import { readdirSync, readFileSync } from 'node:fs';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { AppError } from '../errors/app-error.js';
@@ -70,7 +71,7 @@ export async function spawnStdioUpstream(
       return Promise.resolve();
     },
     async close() {
-      await child.stop();
+      await stopTree(child);
       finish();
     },
   };
@@ -86,10 +87,52 @@ export async function spawnStdioUpstream(
     transport,
     exited: child.exited,
     stderrTail: () => stderr.trim(),
-    async stop() {
-      await child.stop();
-    },
+    stop: () => stopTree(child),
   };
+}
+
+const TREE_WAIT_MS = 2000;
+
+/**
+ * Whether a process of the group still runs. On Linux, /proc tells zombies apart: a dead grandchild waits
+ * for init to reap it (slow under some container inits) but holds nothing. Elsewhere any member counts.
+ */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      // gone while we looked
+    }
+  }
+  return false;
+}
+
+/**
+ * Stops the child, then waits (bounded) until no process of its group is left, killing stragglers again:
+ * a grandchild may outlive the leader for a moment, and callers (delete, disable) promise the tree is gone.
+ */
+async function stopTree(child: StdioChild): Promise<void> {
+  await child.stop();
+  const deadline = Date.now() + TREE_WAIT_MS;
+  while (groupAlive(child.pid) && Date.now() < deadline) {
+    child.killNow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export interface StdioProcessesOptions extends StdioSpawnOptions {
