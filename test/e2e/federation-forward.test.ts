@@ -8,7 +8,6 @@ import {
   Client,
   SSEClientTransport,
   StreamableHTTPClientTransport,
-  type CallToolResult,
   type Transport,
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
