@@ -1,13 +1,12 @@
 // PromptService: the rules of the prompts registry (template checks, arguments, rendering, events); no HTTP here.
 import type { GetPromptResult, Prompt } from '@modelcontextprotocol/server';
-import { AppError, conflict, notFound } from '../../errors/app-error.js';
+import { AppError, notFound } from '../../errors/app-error.js';
 import type { Principal } from '../../auth/principal.js';
 import { newId, nowIso } from '../../lib/ids.js';
-import { metricsFor } from '../../store/repos/metrics.js';
 import { PromptsRepo, type PromptRowUpdate } from '../../store/repos/prompts.js';
 import type { Store } from '../../store/db.js';
 import type { PromptRow } from '../../store/schema.js';
-import { uniqueViolationColumn } from '../../store/unique-violation.js';
+import { flipEnabled, readWithMetrics, writeUnique } from '../common/entity-steps.js';
 import type { RegistryEvents } from '../common/events.js';
 import { normalizeBody } from '../common/input.js';
 import { toPage, type ListFilter, type Page } from '../common/pagination.js';
@@ -50,7 +49,7 @@ export class PromptService {
     const args = resolveArguments(input.arguments, input.template);
     const now = nowIso();
     const id = newId();
-    await this.#write(
+    await writeUnique(
       () =>
         this.#repo.insert({
           id,
@@ -68,6 +67,8 @@ export class PromptService {
           modified_by: principal.subject,
           version: 1,
         }),
+      'prompt',
+      'name',
       input.name,
     );
     this.#events.emit({ type: 'list_changed', kind: 'prompts' });
@@ -103,20 +104,14 @@ export class PromptService {
     }
     if (input.description !== undefined) patch.description = input.description;
     if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-    await this.#write(() => this.#repo.update(id, patch), input.name);
+    await writeUnique(() => this.#repo.update(id, patch), 'prompt', 'name', input.name);
     this.#events.emit({ type: 'list_changed', kind: 'prompts' });
     return this.get(id);
   }
 
   async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<PromptRead> {
     const row = await this.#require(id);
-    if ((row.enabled === 1) !== enabled) {
-      await this.#repo.update(id, {
-        enabled: enabled ? 1 : 0,
-        updated_at: nowIso(),
-        modified_by: principal.subject,
-        version: row.version + 1,
-      });
+    if (await flipEnabled((i, patch) => this.#repo.update(i, patch), row, enabled, principal)) {
       this.#events.emit({ type: 'list_changed', kind: 'prompts' });
     }
     return this.get(id);
@@ -128,19 +123,16 @@ export class PromptService {
   }
 
   async get(id: string): Promise<PromptRead> {
-    const row = await this.#require(id);
-    const metrics = await metricsFor(this.#store.db, 'prompt', [row.id]);
-    return toPromptRead(row, metrics.get(row.id)!);
+    return (await this.#read([await this.#require(id)]))[0]!;
   }
 
   async list(filter: ListFilter, serverId?: string): Promise<Page<PromptRead>> {
     const page = toPage(await this.#repo.list(filter, serverId), filter.limit, (r) => r.name);
-    const metrics = await metricsFor(
-      this.#store.db,
-      'prompt',
-      page.items.map((r) => r.id),
-    );
-    return { items: page.items.map((r) => toPromptRead(r, metrics.get(r.id)!)), nextCursor: page.nextCursor };
+    return { items: await this.#read(page.items), nextCursor: page.nextCursor };
+  }
+
+  #read(rows: PromptRow[]): Promise<PromptRead[]> {
+    return readWithMetrics(this.#store.db, 'prompt', rows, toPromptRead);
   }
 
   /** MCP prompts/list: enabled prompts, every one or those of a virtual server. */
@@ -203,18 +195,6 @@ export class PromptService {
     const row = await this.#repo.byId(id);
     if (row === undefined) throw notFound('Prompt', id);
     return row;
-  }
-
-  /** Runs a write; a unique clash becomes a 409 naming the field and the value that clashed. */
-  async #write(work: () => Promise<void>, name: string | undefined): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      if (uniqueViolationColumn(error) === undefined) throw error;
-      throw conflict(`A prompt with name "${name ?? '?'}" already exists: choose another name`, {
-        field: 'name',
-      });
-    }
   }
 }
 

@@ -1,14 +1,13 @@
 // ResourceService: the rules of the resources registry (validation, content, events, reads for REST and MCP); no HTTP here.
 import type { ReadResourceResult, Resource, ResourceTemplateType } from '@modelcontextprotocol/server';
-import { AppError, conflict, notFound } from '../../errors/app-error.js';
+import { AppError, notFound } from '../../errors/app-error.js';
 import type { Principal } from '../../auth/principal.js';
 import { newId, nowIso } from '../../lib/ids.js';
-import { metricsFor } from '../../store/repos/metrics.js';
 import type { MetricsRecorder } from '../../runtime/metrics-recorder.js';
 import { ResourcesRepo, type ResourceRowUpdate } from '../../store/repos/resources.js';
 import type { Store } from '../../store/db.js';
 import type { ResourceRow } from '../../store/schema.js';
-import { uniqueViolationColumn } from '../../store/unique-violation.js';
+import { flipEnabled, readWithMetrics, writeUnique } from '../common/entity-steps.js';
 import type { RegistryEvents } from '../common/events.js';
 import { LIMITS, normalizeBody } from '../common/input.js';
 import { toPage, type ListFilter, type Page } from '../common/pagination.js';
@@ -54,7 +53,7 @@ export class ResourceService {
     const content = toStoredContent(input.content ?? '', input.content_encoding ?? 'text');
     const now = nowIso();
     const id = newId();
-    await this.#write(
+    await writeUnique(
       () =>
         this.#repo.insert({
           id,
@@ -73,6 +72,8 @@ export class ResourceService {
           modified_by: principal.subject,
           version: 1,
         }),
+      'resource',
+      'uri',
       input.uri,
     );
     this.#events.emit({ type: 'list_changed', kind: 'resources' });
@@ -108,7 +109,7 @@ export class ResourceService {
     if (input.content !== undefined) {
       Object.assign(patch, toStoredContent(input.content, input.content_encoding ?? 'text'));
     }
-    await this.#write(() => this.#repo.update(id, patch), input.uri);
+    await writeUnique(() => this.#repo.update(id, patch), 'resource', 'uri', input.uri);
     const listed = LISTED.some((k) => input[k] !== undefined && input[k] !== row[k]);
     if (listed) this.#events.emit({ type: 'list_changed', kind: 'resources' });
     if (input.content !== undefined)
@@ -118,13 +119,7 @@ export class ResourceService {
 
   async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<ResourceRead> {
     const row = await this.#require(id);
-    if ((row.enabled === 1) !== enabled) {
-      await this.#repo.update(id, {
-        enabled: enabled ? 1 : 0,
-        updated_at: nowIso(),
-        modified_by: principal.subject,
-        version: row.version + 1,
-      });
+    if (await flipEnabled((i, patch) => this.#repo.update(i, patch), row, enabled, principal)) {
       this.#events.emit({ type: 'list_changed', kind: 'resources' });
     }
     return this.get(id);
@@ -136,23 +131,16 @@ export class ResourceService {
   }
 
   async get(id: string): Promise<ResourceRead> {
-    const row = await this.#require(id);
-    const metrics = await metricsFor(this.#store.db, 'resource', [row.id]);
-    return toResourceRead(row, metrics.get(row.id)!);
+    return (await this.#read([await this.#require(id)]))[0]!;
   }
 
   async list(filter: ListFilter, serverId?: string): Promise<Page<ResourceRead>> {
-    const rows = await this.#repo.list(filter, { serverId });
-    const page = toPage(rows, filter.limit, (r) => r.uri);
-    const metrics = await metricsFor(
-      this.#store.db,
-      'resource',
-      page.items.map((r) => r.id),
-    );
-    return {
-      items: page.items.map((r) => toResourceRead(r, metrics.get(r.id)!)),
-      nextCursor: page.nextCursor,
-    };
+    const page = toPage(await this.#repo.list(filter, { serverId }), filter.limit, (r) => r.uri);
+    return { items: await this.#read(page.items), nextCursor: page.nextCursor };
+  }
+
+  #read(rows: ResourceRow[]): Promise<ResourceRead[]> {
+    return readWithMetrics(this.#store.db, 'resource', rows, toResourceRead);
   }
 
   /** `GET /resources/{id}`: the content of an enabled resource, by id or (ContextForge's path) by URI. */
@@ -233,18 +221,6 @@ export class ResourceService {
     const row = await this.#repo.byId(id);
     if (row === undefined) throw notFound('Resource', id);
     return row;
-  }
-
-  /** Runs a write; a unique clash becomes a 409 naming the field and the value that clashed. */
-  async #write(work: () => Promise<void>, uri: string | undefined): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      if (uniqueViolationColumn(error) === undefined) throw error;
-      throw conflict(`A resource with uri "${uri ?? '?'}" already exists: choose another uri`, {
-        field: 'uri',
-      });
-    }
   }
 }
 

@@ -14,6 +14,7 @@ import {
 import type { Database, ServerRow } from '../../store/schema.js';
 import { uniqueViolationColumn } from '../../store/unique-violation.js';
 import { parseWith } from '../../http/validation.js';
+import { flipEnabled } from '../common/entity-steps.js';
 import type { RegistryEvents } from '../common/events.js';
 import { normalizeBody } from '../common/input.js';
 import { toPage, type ListFilter, type Page } from '../common/pagination.js';
@@ -100,13 +101,7 @@ export class ServerService {
 
   async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<ServerRead> {
     const row = await this.#require(id);
-    if ((row.enabled === 1) !== enabled) {
-      await this.#repo.update(id, {
-        enabled: enabled ? 1 : 0,
-        updated_at: nowIso(),
-        modified_by: principal.subject,
-        version: row.version + 1,
-      });
+    if (await flipEnabled((i, patch) => this.#repo.update(i, patch), row, enabled, principal)) {
       this.#events.emit({ type: 'servers_changed' });
     }
     return this.get(id);

@@ -1,12 +1,11 @@
 // ToolService: the rules of the tools registry (validation, naming, secrets, events); no HTTP here.
-import { AppError, conflict, notFound } from '../../errors/app-error.js';
+import { AppError, notFound } from '../../errors/app-error.js';
 import type { Principal } from '../../auth/principal.js';
 import { newId, nowIso } from '../../lib/ids.js';
-import { metricsFor } from '../../store/repos/metrics.js';
 import { ToolsRepo } from '../../store/repos/tools.js';
 import type { Store } from '../../store/db.js';
 import type { ToolRow, ToolRowUpdate } from '../../store/schema.js';
-import { uniqueViolationColumn } from '../../store/unique-violation.js';
+import { flipEnabled, readWithMetrics, writeUnique } from '../common/entity-steps.js';
 import type { RegistryEvents } from '../common/events.js';
 import { normalizeBody } from '../common/input.js';
 import { toPage, type ListFilter, type Page } from '../common/pagination.js';
@@ -62,7 +61,7 @@ export class ToolService {
     const auth = parseUpstreamAuth(raw) ?? null;
     const now = nowIso();
     const id = newId();
-    await this.#write(
+    await writeUnique(
       () =>
         this.#repo.insert({
           id,
@@ -91,6 +90,8 @@ export class ToolService {
           modified_by: principal.subject,
           version: 1,
         }),
+      'tool',
+      'name',
       input.name,
     );
     this.#events.emit({ type: 'list_changed', kind: 'tools' });
@@ -144,20 +145,14 @@ export class ToolService {
       const merged = auth === null ? null : mergeMasked(auth, openAuth(this.#secrets, row.auth_value));
       Object.assign(patch, sealAuth(this.#secrets, merged));
     }
-    await this.#write(() => this.#repo.update(id, patch), input.name);
+    await writeUnique(() => this.#repo.update(id, patch), 'tool', 'name', input.name);
     this.#events.emit({ type: 'list_changed', kind: 'tools' });
     return this.get(id);
   }
 
   async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<ToolRead> {
     const row = await this.#require(id);
-    if ((row.enabled === 1) !== enabled) {
-      await this.#repo.update(id, {
-        enabled: enabled ? 1 : 0,
-        updated_at: nowIso(),
-        modified_by: principal.subject,
-        version: row.version + 1,
-      });
+    if (await flipEnabled((i, patch) => this.#repo.update(i, patch), row, enabled, principal)) {
       this.#events.emit({ type: 'list_changed', kind: 'tools' });
     }
     return this.get(id);
@@ -169,22 +164,16 @@ export class ToolService {
   }
 
   async get(id: string): Promise<ToolRead> {
-    const row = await this.#require(id);
-    const metrics = await metricsFor(this.#store.db, 'tool', [row.id]);
-    return toToolRead(row, this.#secrets, metrics.get(row.id)!);
+    return (await this.#read([await this.#require(id)]))[0]!;
   }
 
   async list(filter: ListFilter, serverId?: string): Promise<Page<ToolRead>> {
     const page = toPage(await this.#repo.list(filter, serverId), filter.limit, (r) => r.name);
-    const metrics = await metricsFor(
-      this.#store.db,
-      'tool',
-      page.items.map((r) => r.id),
-    );
-    return {
-      items: page.items.map((r) => toToolRead(r, this.#secrets, metrics.get(r.id)!)),
-      nextCursor: page.nextCursor,
-    };
+    return { items: await this.#read(page.items), nextCursor: page.nextCursor };
+  }
+
+  #read(rows: ToolRow[]): Promise<ToolRead[]> {
+    return readWithMetrics(this.#store.db, 'tool', rows, (r, m) => toToolRead(r, this.#secrets, m));
   }
 
   /** The tool called `name` with its credentials decrypted (enabled or not), for invocation and tests. */
@@ -215,18 +204,5 @@ export class ToolService {
     const row = await this.#repo.byId(id);
     if (row === undefined) throw notFound('Tool', id);
     return row;
-  }
-
-  /** Runs a write; a unique clash becomes a 409 naming the field and the value that clashed. */
-  async #write(work: () => Promise<void>, name: string | undefined): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      const column = uniqueViolationColumn(error);
-      if (column === undefined) throw error;
-      throw conflict(`A tool with name "${name ?? '?'}" already exists: choose another name`, {
-        field: column || 'name',
-      });
-    }
   }
 }
