@@ -65,6 +65,8 @@ export class GatewayService {
   readonly #events: RegistryEvents;
   readonly #federation: GatewayFederation | undefined;
   readonly #defaultTimeoutMs: number;
+  /** The last sync write queued per gateway: a refresh and a list_changed re-sync never interleave here. */
+  readonly #syncing = new Map<string, Promise<unknown>>();
 
   constructor(opts: GatewayServiceOptions) {
     this.#store = opts.store;
@@ -113,7 +115,7 @@ export class GatewayService {
     const taken = await this.#repo.byNameOrSlug(row.name, slug);
     if (taken !== undefined) throw nameConflict(taken.name === row.name ? 'name' : 'slug', row.name, slug);
     const found = await this.#discover(row, auth);
-    const report = await this.#store.db.transaction().execute(async (trx) => {
+    const report = await this.#syncWrite(row.id, async (trx) => {
       await guardNames(row.name, slug, () => new GatewaysRepo(trx).insert(row));
       return found === undefined ? undefined : this.#sync(trx, row, found, principal);
     });
@@ -161,7 +163,7 @@ export class GatewayService {
         throw nameConflict(taken.name === next.name ? 'name' : 'slug', next.name, next.slug);
     }
     const found = retarget || rename ? await this.#discover(next, auth) : undefined;
-    const report = await this.#store.db.transaction().execute(async (trx) => {
+    const report = await this.#syncWrite(id, async (trx) => {
       await guardNames(input.name, next.slug, () => new GatewaysRepo(trx).update(id, patch));
       return found === undefined ? undefined : this.#sync(trx, next, found, principal);
     });
@@ -210,7 +212,7 @@ export class GatewayService {
     const found = await this.#discover(row, openGatewayAuth(this.#secrets, row.auth_value));
     if (found === undefined)
       throw new AppError({ code: 'Unavailable', message: 'Federation is not configured on this instance' });
-    const report = await this.#store.db.transaction().execute(async (trx) => {
+    const report = await this.#syncWrite(id, async (trx) => {
       // Read again inside the transaction: a gateway deleted or renamed meanwhile must not be resurrected.
       const current = await new GatewaysRepo(trx).byId(id);
       if (current === undefined) throw notFound('Gateway', id);
@@ -248,6 +250,26 @@ export class GatewayService {
     const command = row.command === null ? null : (JSON.parse(row.command) as string[]);
     federation.checkTarget({ transport: row.transport as UpstreamTransport, url: row.url, command, auth });
     return federation.discover(upstreamSpecOf(row, auth, this.#defaultTimeoutMs));
+  }
+
+  /**
+   * One transaction per sync, queued behind any other sync of the same gateway in this process. A unique
+   * clash that the name checks could not foresee (another instance wrote meanwhile) is a 409, not a 500.
+   */
+  async #syncWrite<T>(gatewayId: string, work: (trx: Store['db']) => Promise<T>): Promise<T> {
+    const previous = this.#syncing.get(gatewayId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.#store.db.transaction().execute(work));
+    this.#syncing.set(gatewayId, run);
+    try {
+      return await run;
+    } catch (error) {
+      if (uniqueViolationColumn(error) === undefined) throw error;
+      throw conflict(
+        'The registry changed while this gateway was being synced (a name or URI was taken meanwhile): try again',
+      );
+    } finally {
+      if (this.#syncing.get(gatewayId) === run) this.#syncing.delete(gatewayId);
+    }
   }
 
   /** No principal: a re-sync the system started (an upstream's list_changed). */

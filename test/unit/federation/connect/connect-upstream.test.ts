@@ -248,6 +248,31 @@ describe('OAuth client credentials', () => {
     expect(second).not.toBe(first);
   });
 
+  it('drops a token the upstream refuses and retries once with a fresh one', async () => {
+    const handed = ['revoked-token', 'right-token'];
+    const rotating = createServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ access_token: handed.shift() ?? 'none', expires_in: 3600 })),
+    );
+    await new Promise<void>((resolve) => rotating.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(rotating.address() as AddressInfo).port}/token`;
+      const oauth = new OAuthTokenCache({ http });
+      const auth = { type: 'oauth' as const, tokenUrl: url, clientId: 'gw', clientSecret: 'x' };
+      const before = upstream.authorizations.length;
+      const conn = await connectUpstream(spec({ url: upstream.url, auth }), { http, oauth });
+      await conn.client.ping();
+      await conn.close();
+      expect(handed).toEqual([]);
+      const sent = upstream.authorizations.slice(before);
+      expect(sent[0]).toBe('Bearer revoked-token'); // refused with 401…
+      expect(new Set(sent.slice(1))).toEqual(new Set(['Bearer right-token'])); // …then only the fresh one
+    } finally {
+      await new Promise<void>((resolve) => rotating.close(() => resolve()));
+    }
+  });
+
   it('reports a refused client as a 502 naming the token endpoint and the error', async () => {
     forms = [];
     const oauth = new OAuthTokenCache({ http });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryEvent } from '../../../../src/registry/common/events.js';
 import { backends } from '../../../helpers/backends.js';
@@ -292,6 +294,93 @@ for (const backend of backends()) {
         expect(names(await toolsOf(gw.id))).toEqual(['moved-from_b']);
       } finally {
         await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('authenticates with OAuth client credentials: token fetched once, secret encrypted and masked', async () => {
+      let issued = 0;
+      const tokens = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          const ok = new URLSearchParams(body).get('client_secret') === 'cs-secret';
+          if (ok) issued += 1;
+          res
+            .writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+            .end(ok ? '{"access_token":"oauth-token","expires_in":3600}' : '{"error":"invalid_client"}');
+        });
+      });
+      await new Promise<void>((resolve) => tokens.listen(0, '127.0.0.1', resolve));
+      const tokenUrl = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}/token`;
+      const guarded = await startMutableUpstream({
+        token: 'oauth-token',
+        state: { tools: [tool('secret')] },
+      });
+      try {
+        const auth = { auth_type: 'oauth', token_url: tokenUrl, client_id: 'gw', client_secret: 'cs-secret' };
+        const res = await t.call('POST', '/gateways', { name: 'oauthed', url: guarded.url, auth });
+        expect(res.statusCode, res.body).toBe(201);
+        expect(res.json().auth).toEqual({
+          authType: 'oauth',
+          tokenUrl,
+          clientId: 'gw',
+          clientSecret: '*****',
+          scope: null,
+        });
+        expect(res.body).not.toContain('cs-secret');
+        const id = res.json().id as string;
+        // Re-sending the mask keeps the secret: the refresh below still authenticates (with the cached token).
+        await t.call('PUT', `/gateways/${id}`, {
+          auth: { ...auth, client_secret: '*****' },
+          description: 'd',
+        });
+        expect((await t.call('POST', `/gateways/${id}/tools/refresh`)).statusCode).toBe(200);
+        expect(issued).toBe(1);
+        expect(guarded.authorizations.filter((a) => a !== 'Bearer oauth-token')).toEqual([]);
+
+        const refused = await t.call('POST', '/gateways', {
+          name: 'badclient',
+          url: guarded.url,
+          auth: { ...auth, client_secret: 'nope' },
+        });
+        expect(refused.statusCode).toBe(502);
+        expect(refused.json().detail).toMatch(
+          /OAuth token request to .*\/token failed: HTTP 401 \(invalid_client\)/,
+        );
+      } finally {
+        await guarded.close();
+        await new Promise<void>((resolve) => tokens.close(() => resolve()));
+      }
+    });
+
+    it('refuses OAuth on REST tools, where no token cache exists', async () => {
+      const res = await t.call('POST', '/tools', {
+        name: 'oauth_tool',
+        url: 'https://r.example.com',
+        auth: {
+          auth_type: 'oauth',
+          token_url: 'https://a.example.com/t',
+          client_id: 'c',
+          client_secret: 's',
+        },
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().detail).toMatch(/oauth is supported on gateways only/);
+    });
+
+    it('serializes concurrent refreshes of one gateway', async () => {
+      const busy = await startMutableUpstream({ state: { tools: [tool('t0')] } });
+      try {
+        const gw = (await t.call('POST', '/gateways', { name: 'busy', url: busy.url })).json();
+        busy.state.tools = Array.from({ length: 12 }, (_, i) => tool(`t${i}`));
+        const results = await Promise.all(
+          Array.from({ length: 4 }, () => t.call('POST', `/gateways/${gw.id}/tools/refresh`)),
+        );
+        expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+        expect(results.map((r) => r.json().added as number).reduce((a, b) => a + b, 0)).toBe(11);
+        expect(await toolsOf(gw.id)).toHaveLength(12);
+      } finally {
+        await busy.close();
       }
     });
 
