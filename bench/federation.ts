@@ -1,0 +1,240 @@
+// bench/federation: tools/call echo on server-everything directly, through this gateway, through supergateway and mcp-proxy.
+// Run: npm run build && npx tsx bench/federation.ts [--seconds 10] [--connections 32]
+// supergateway and mcp-proxy come from npm through `npx -y` (pinned below), never from package.json.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { load, printTable, spawnUntil, type LoadResult } from './lib.js';
+
+const SUPERGATEWAY = 'supergateway@4.0.0';
+const MCP_PROXY = 'mcp-proxy@6.7.19';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } },
+});
+const durationSeconds = Number(values.seconds);
+const connections = Number(values.connections);
+const everything = fileURLToPath(
+  new URL('../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url),
+);
+const stdioArgv = [process.execPath, everything, 'stdio'];
+/** Process group leaders: npx → node → the proxy → its stdio child all go with one kill. */
+const groups: number[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+function spawnReady(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<string> {
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (child.pid !== undefined) groups.push(child.pid);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString();
+      const m = ready.exec(out);
+      if (m) resolve(m[1] ?? m[0]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+}
+
+/** Some proxies announce their port before they listen on it. */
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+const MCP_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-06-18',
+};
+
+/** Opens a session on a Streamable HTTP endpoint; returns the headers every later request carries. */
+async function openSession(url: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const headers = { ...MCP_HEADERS, ...extra };
+  const init = await fetch(url, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'bench', version: '1' },
+      },
+    }),
+  });
+  if (!init.ok) throw new Error(`initialize at ${url}: ${init.status} ${await init.text()}`);
+  await init.text();
+  const session = init.headers.get('mcp-session-id');
+  const withSession = session === null ? headers : { ...headers, 'mcp-session-id': session };
+  await (
+    await fetch(url, {
+      method: 'POST',
+      headers: withSession,
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    })
+  ).text();
+  return withSession;
+}
+
+/** The same load on every path: `connections` clients in one session calling echo as fast as they are answered. */
+async function measure(label: string, url: string, tool: string, extra: Record<string, string> = {}) {
+  const headers = await openSession(url, extra);
+  const body = (n: number) =>
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: n,
+      method: 'tools/call',
+      params: { name: tool, arguments: { message: `hello ${n}` } },
+    });
+  // A short warm-up: connection pools, upstream sessions, JIT.
+  await load({ label, url, headers, body, connections, durationSeconds: 1 });
+  const result = await load({ label, url, headers, body, connections, durationSeconds });
+  console.log(
+    `${label}: ${result.requestsPerSecond.toFixed(0)} calls/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors + result.non2xx}`,
+  );
+  return result;
+}
+
+async function startGatewayFor(
+  upstream: Record<string, unknown>,
+): Promise<{ mcp: string; auth: Record<string, string> }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'mcpgw-bench-fed-'));
+  const secret = 'bench-secret-key-0123456789abcdef';
+  const env = {
+    PATH: process.env.PATH,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET_KEY: secret,
+    AUTH_ENCRYPTION_SECRET: 'bench-encryption-secret',
+    SSRF_ALLOW_LOCALHOST: 'true',
+    STDIO_ALLOWED_COMMANDS: process.execPath,
+    DATABASE_URL: `sqlite:///${join(cwd, 'bench.db')}`,
+    CACHE_TYPE: 'memory',
+  };
+  const entry = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
+  const base = await spawnReady(process.execPath, [entry], env, /listening on (http:\/\/\S+)/);
+  const token = (
+    await spawnUntil(
+      process.execPath,
+      [entry, 'token', '--username', 'bench@example.com', '--exp', '60', '--admin', '--secret', secret],
+      env,
+      /^(\S+)\n/,
+    )
+  ).match;
+  const auth = { authorization: `Bearer ${token}` };
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: string };
+  };
+  const gateway = await post('/gateways', { name: 'everything', ...upstream });
+  const tools = (await (
+    await fetch(`${base}/tools?gateway_id=${gateway.id}&limit=0`, { headers: auth })
+  ).json()) as Array<{ id: string; name: string }>;
+  const server = await post('/servers', { name: 'bench', associated_tools: tools.map((t) => t.id) });
+  return { mcp: `${base}/servers/${server.id}/mcp`, auth };
+}
+
+try {
+  console.log(
+    `bench/federation: tools/call echo, ${connections} connections in one session, ${durationSeconds}s per path, node ${process.version}`,
+  );
+  const httpPort = await freePort();
+  await spawnReady(
+    process.execPath,
+    [everything, 'streamableHttp'],
+    { ...process.env, PORT: String(httpPort) },
+    /listening on port/i,
+  );
+  const everythingUrl = `http://127.0.0.1:${httpPort}/mcp`;
+  const results: LoadResult[] = [];
+  const direct = await measure('(a) server-everything directly (Streamable HTTP)', everythingUrl, 'echo');
+  results.push(direct);
+
+  const viaHttp = await startGatewayFor({ url: everythingUrl, transport: 'STREAMABLEHTTP' });
+  results.push(
+    await measure('(b) mcpgateway → Streamable HTTP upstream', viaHttp.mcp, 'everything-echo', viaHttp.auth),
+  );
+  const viaStdio = await startGatewayFor({ transport: 'STDIO', command: stdioArgv });
+  results.push(
+    await measure('(b) mcpgateway → stdio upstream', viaStdio.mcp, 'everything-echo', viaStdio.auth),
+  );
+
+  const sgPort = await freePort();
+  await spawnReady(
+    'npx',
+    [
+      '-y',
+      SUPERGATEWAY,
+      '--stdio',
+      stdioArgv.join(' '),
+      '--outputTransport',
+      'streamableHttp',
+      '--stateful',
+      '--port',
+      String(sgPort),
+    ],
+    process.env,
+    /Listening on port/,
+  );
+  results.push(await measure(`(c) ${SUPERGATEWAY} → stdio`, `http://127.0.0.1:${sgPort}/mcp`, 'echo'));
+
+  const mpPort = await freePort();
+  await spawnReady(
+    'npx',
+    [
+      '-y',
+      MCP_PROXY,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(mpPort),
+      '--server',
+      'stream',
+      '--',
+      ...stdioArgv,
+    ],
+    process.env,
+    /starting server on port/,
+  );
+  await waitForPort(mpPort);
+  results.push(await measure(`(d) ${MCP_PROXY} → stdio`, `http://127.0.0.1:${mpPort}/mcp`, 'echo'));
+
+  printTable(results, direct);
+} finally {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+}
