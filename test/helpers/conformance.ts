@@ -101,14 +101,19 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     const outDir = join(workDir, 'results');
     const runs: Array<{ scenarios: string[]; run: CliRun }> = [];
     if (opts.scenarios) {
-      for (const scenario of opts.scenarios) {
-        const run = await runCli(
-          ['server', '--url', opts.url, '--scenario', scenario, '-o', outDir],
-          workDir,
-          timeoutMs,
-        );
-        runs.push({ scenarios: [scenario], run });
-      }
+      // One CLI run per scenario (the CLI takes one), a few at a time: each run is mostly process start-up.
+      const queue = [...opts.scenarios];
+      const worker = async (): Promise<void> => {
+        for (let scenario = queue.shift(); scenario !== undefined; scenario = queue.shift()) {
+          const run = await runCli(
+            ['server', '--url', opts.url, '--scenario', scenario, '-o', outDir],
+            workDir,
+            timeoutMs,
+          );
+          runs.push({ scenarios: [scenario], run });
+        }
+      };
+      await Promise.all([worker(), worker(), worker()]);
     } else {
       const args = ['server', '--url', opts.url, '--suite', opts.suite ?? 'active', '-o', outDir];
       const run = await runCli(args, workDir, timeoutMs);
