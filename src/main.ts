@@ -10,6 +10,8 @@ import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import { APP_VERSION } from './version.js';
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface Gateway {
   app: FastifyInstance;
   store: Store;
@@ -67,7 +69,11 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       url: `http://${host}:${port}`,
       async close() {
         shuttingDown = true;
+        // In-flight requests get SHUTDOWN_GRACE_MS to finish; sockets still open then (a client that connected
+        // and never sent a request, a stalled upload) are cut so shutdown never waits on a client.
+        const grace = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await app.close();
+        clearTimeout(grace);
         await health.stop();
         await built.close();
         await store.close();

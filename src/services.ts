@@ -19,12 +19,15 @@ import { createArgumentValidator } from './runtime/argument-validator.js';
 import { createHttpClient, type HttpClient } from './runtime/http-client.js';
 import { createRestInvoker } from './runtime/invoke-rest.js';
 import { createMetricsRecorder, type MetricsRecorder } from './runtime/metrics-recorder.js';
+import { createPrometheusMetrics, type PrometheusMetrics } from './runtime/prometheus.js';
 import type { Store } from './store/db.js';
+import { APP_VERSION } from './version.js';
 
 export interface Services {
   secrets: SecretBox;
   renderer: TemplateRenderer;
   metrics: MetricsRecorder;
+  prometheus: PrometheusMetrics;
   registry: Registry;
   http: HttpClient;
   catalog: McpCatalog;
@@ -62,8 +65,10 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     timeoutMs: config.promptRenderTimeoutMs,
     maxOutputBytes: config.promptMaxOutputBytes,
   });
+  const prometheus = createPrometheusMetrics({ version: APP_VERSION });
   const metrics = createMetricsRecorder({
     store,
+    observe: (sample) => prometheus.observeCall(sample),
     ...(opts.onMetricsError ? { onError: opts.onMetricsError } : {}),
   });
   const http = createHttpClient({ config });
@@ -104,6 +109,7 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     secrets,
     renderer,
     metrics,
+    prometheus,
     registry,
     http,
     catalog,
