@@ -8,7 +8,7 @@ import type { OAuthTokenCache } from '../oauth.js';
 import type { StdioProcesses } from '../stdio-process.js';
 import type { ListKind } from './call-relay.js';
 import { Forwarder } from './forwarder.js';
-import { toUpstreamSpec } from './gateway-spec.js';
+import { toForwardGateway } from './gateway-spec.js';
 
 export type ForwardedEvent =
   { type: 'list_changed'; kind: ListKind } | { type: 'resource_updated'; uri: string };
@@ -36,7 +36,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   return new Forwarder({
     gateway: async (id) => {
       const record = await deps.gateways.recordById(id);
-      return record === undefined ? undefined : toUpstreamSpec(record.row, record.auth, defaultTimeoutMs);
+      return record === undefined ? undefined : toForwardGateway(record.row, record.auth, defaultTimeoutMs);
     },
     open: (spec, opts) =>
       connectUpstream(spec, { ...opts, http: deps.http, stdio: deps.stdio, oauth: deps.oauth }),
