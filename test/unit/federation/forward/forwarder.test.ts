@@ -76,6 +76,19 @@ function everythingish(log: string[]): InMemoryUpstream {
     server.registerPrompt('greet', { argsSchema: z.object({ who: z.string() }) }, ({ who }) => ({
       messages: [{ role: 'user', content: { type: 'text', text: `Hello ${who}` } }],
     }));
+    server.registerTool('announce', {}, () => {
+      server.sendToolListChanged();
+      return { content: [] };
+    });
+    let arrived = 0;
+    let release = (): void => undefined;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    server.registerTool('log-when-two', {}, async (ctx) => {
+      if (++arrived === 2) release();
+      await together;
+      await ctx.mcpReq.log('info', 'whose log is this?');
+      return { content: [] };
+    });
     server.registerResource('readme', 'file:///readme', { mimeType: 'text/plain' }, (uri) => ({
       contents: [{ uri: uri.href, text: 'read me', _meta: { x: 1 } }],
     }));
@@ -216,6 +229,30 @@ describe('Forwarder', () => {
     expect((await f.callTool('g1', 'sample', {}, refusing)).content).toEqual([
       { type: 'text', text: 'refused -1' },
     ]);
+  });
+
+  it('re-syncs once per burst of upstream list_changed, however many upstream sessions announce it', async () => {
+    const changes: Array<[string, string[]]> = [];
+    const f = build(everythingish([]), {
+      listChangedDelayMs: 20,
+      onListChanged: (gatewayId, kinds) => changes.push([gatewayId, kinds]),
+    });
+    await f.callTool('g1', 'announce', {}, clientContext({ sessionId: 'a' }));
+    await f.callTool('g1', 'announce', {}, clientContext({ sessionId: 'b' }));
+    await until(() => changes.length > 0);
+    await sleep(50);
+    expect(changes).toEqual([['g1', ['tools']]]);
+  });
+
+  it('on a shared connection, gives a log to a caller only when it cannot belong to another', async () => {
+    const f = build(everythingish([]));
+    const callers = [clientContext(), clientContext()];
+    await Promise.all(callers.map((ctx) => f.callTool('g1', 'log-when-two', {}, ctx)));
+    expect(callers.map((c) => c.notifications)).toEqual([[], []]);
+
+    const session = [clientContext({ sessionId: 'x' }), clientContext({ sessionId: 'x' })];
+    await Promise.all(session.map((ctx) => f.callTool('g1', 'log-when-two', {}, ctx)));
+    expect(session.flatMap((c) => c.notifications)).toHaveLength(2);
   });
 
   it('cancels the upstream request when the client cancels', async () => {
