@@ -4,7 +4,8 @@ import { CONFIG_SCHEMA } from './schema.js';
 export function renderConfigDoc(): string {
   const rows = Object.values(CONFIG_SCHEMA).map((spec) => {
     const type = describeType(spec.env);
-    const fallback = spec.default === undefined ? '(unset)' : spec.default === '' ? '(empty)' : `\`${spec.default}\``;
+    const fallback =
+      spec.default === undefined ? '(unset)' : spec.default === '' ? '(empty)' : `\`${spec.default}\``;
     return `| \`${spec.env}\` | ${type} | ${fallback} | ${spec.doc} |`;
   });
   return [
@@ -26,7 +27,13 @@ export function renderConfigDoc(): string {
 
 function describeType(env: string): string {
   const spec = Object.values(CONFIG_SCHEMA).find((s) => s.env === env);
-  const def = spec?.schema.def as { type?: string; entries?: Record<string, string>; in?: { def?: { type?: string; entries?: Record<string, string> } } } | undefined;
+  const def = spec?.schema.def as
+    | {
+        type?: string;
+        entries?: Record<string, string>;
+        in?: { def?: { type?: string; entries?: Record<string, string> } };
+      }
+    | undefined;
   const inner = def?.type === 'pipe' ? def.in?.def : def;
   if (inner?.type === 'enum' && inner.entries !== undefined) {
     const values = Object.values(inner.entries);
