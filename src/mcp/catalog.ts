@@ -117,6 +117,12 @@ export interface McpCatalog {
     context: { arguments?: Record<string, string> },
     ctx?: CallContext,
   ): Promise<Completion>;
+  /**
+   * A session subscribed to (`subscribed` true) or unsubscribed from `uri`, after the session recorded it. A
+   * federated resource's upstream is asked for its updates, which come back as `resource_updated` events.
+   * Optional; a failure upstream does not fail the client's subscription.
+   */
+  watchResource?(scope: CatalogScope, uri: string, subscribed: boolean, ctx: CallContext): Promise<void>;
   /** Registers a listener for registry changes; returns the function that removes it. */
   subscribe(listener: (event: CatalogEvent) => void): () => void;
 }

@@ -35,6 +35,13 @@ export interface FederatedEntities {
     serverId: string | undefined,
     ctx: CallContext,
   ): Promise<GetPromptResult | undefined>;
+  /** Subscribes upstream for a federated resource (false: it is not federated); upstream failures are swallowed. */
+  watchResource(
+    uri: string,
+    subscribed: boolean,
+    serverId: string | undefined,
+    ctx: CallContext,
+  ): Promise<boolean>;
   complete(
     ref: CompletionRef,
     argument: { name: string; value: string },
@@ -90,6 +97,14 @@ export function createFederatedEntities(opts: FederatedEntitiesOptions): Federat
       if (row?.gateway_id == null) return undefined;
       const gatewayId = row.gateway_id;
       return measured('prompt', row.id, () => forwarder.getPrompt(gatewayId, row.original_name, args, ctx));
+    },
+
+    async watchResource(uri, subscribed, serverId, ctx) {
+      const row = await registry.resources.recordByUri(uri, serverId);
+      if (row?.gateway_id == null) return false;
+      // The client's subscription stands either way: an upstream without subscriptions (or down) just sends no updates.
+      await forwarder.watchResource(row.gateway_id, uri, subscribed, ctx).catch(() => undefined);
+      return true;
     },
 
     async complete(ref, argument, context, serverId, ctx) {

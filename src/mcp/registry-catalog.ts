@@ -210,6 +210,10 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
       return { values: [], total: 0, hasMore: false };
     },
 
+    async watchResource(scope, uri, subscribed, ctx) {
+      await federated?.watchResource(uri, subscribed, scope.serverId, ctx);
+    },
+
     subscribe(listener) {
       return registry.events.subscribe((event) => {
         for (const e of toCatalogEvents(event)) listener(e);

@@ -260,6 +260,19 @@ describe('federation: forwarding to real upstreams', () => {
     );
   });
 
+  it("subscribes upstream for a federated resource and delivers the upstream's resources/updated", async () => {
+    const c = await client();
+    const uri = 'demo://resource/static/document/architecture.md';
+    const updates: string[] = [];
+    c.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri));
+    await c.subscribeResource({ uri });
+    await c.callTool({ name: 'http-toggle-subscriber-updates', arguments: {} });
+    await eventually(() => (updates.length > 0 ? Promise.resolve() : Promise.reject(new Error('no update yet'))));
+    expect(updates[0]).toBe(uri);
+    await c.callTool({ name: 'http-toggle-subscriber-updates', arguments: {} });
+    await c.unsubscribeResource({ uri });
+  });
+
   it('passes a client cancellation on to the upstream', async () => {
     const c = await client();
     const controller = new AbortController();

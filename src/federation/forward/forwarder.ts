@@ -117,6 +117,22 @@ export class Forwarder {
     return result.completion ?? { values: [] };
   }
 
+  /**
+   * Subscribes (or unsubscribes) the caller's upstream session to a resource, so the upstream sends
+   * `notifications/resources/updated` for it; an upstream session with subscriptions is not reaped as idle.
+   */
+  async watchResource(
+    gatewayId: string,
+    uri: string,
+    subscribed: boolean,
+    ctx: ForwardContext,
+  ): Promise<void> {
+    const method = subscribed ? 'resources/subscribe' : 'resources/unsubscribe';
+    await this.#forward(gatewayId, method, { uri }, ctx, undefined, (session) =>
+      session.watch(uri, subscribed),
+    );
+  }
+
   stats(gatewayId: string): ForwarderStats {
     return {
       sessions: this.#pool.sizeOf(gatewayId),
@@ -146,6 +162,7 @@ export class Forwarder {
     params: Record<string, unknown>,
     ctx: ForwardContext,
     timeoutOverrideMs?: number,
+    onAnswered?: (session: UpstreamSession) => void,
   ): Promise<Record<string, unknown>> {
     const { spec } = await this.#usable(gatewayId);
     const timeoutMs = timeoutOverrideMs ?? spec.timeoutMs;
@@ -157,6 +174,7 @@ export class Forwarder {
         session = await this.#pool.acquire(spec, ctx);
         const result = await session.request(method, params, ctx, timeoutMs);
         breaker.success();
+        onAnswered?.(session);
         return result;
       } catch (error) {
         const kind = classifyFailure(error, ctx.signal.aborted);

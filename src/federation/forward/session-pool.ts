@@ -115,7 +115,7 @@ export class UpstreamPool {
     const victims: Array<[string, Entry]> = [];
     for (const [gatewayId, entries] of this.#gateways)
       for (const entry of entries.values())
-        if (entry.session !== undefined && entry.session.inflight === 0 && entry.session.lastUsed <= cutoff)
+        if (entry.session !== undefined && !entry.session.busy && entry.session.lastUsed <= cutoff)
           victims.push([gatewayId, entry]);
     await Promise.all(victims.map(([gatewayId, entry]) => this.#remove(gatewayId, entry)));
   }

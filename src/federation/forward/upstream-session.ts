@@ -58,6 +58,8 @@ export class UpstreamSession {
   /** Our progress tokens upstream → where that call's progress goes. */
   readonly #progress = new Map<string, (params: Record<string, unknown>) => void>();
   #nextToken = 0;
+  /** Resources this session subscribed to upstream: the client expects their updates, so it is not idle. */
+  readonly #watching = new Set<string>();
   #lastUsed: number;
   #inflight = 0;
   #closed = false;
@@ -106,6 +108,16 @@ export class UpstreamSession {
 
   get inflight(): number {
     return this.#inflight;
+  }
+
+  /** Whether someone is waiting on it: calls in flight or resource subscriptions. */
+  get busy(): boolean {
+    return this.#inflight > 0 || this.#watching.size > 0;
+  }
+
+  watch(uri: string, subscribed: boolean): void {
+    if (subscribed) this.#watching.add(uri);
+    else this.#watching.delete(uri);
   }
 
   get lastUsed(): number {

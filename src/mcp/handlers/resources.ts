@@ -52,6 +52,7 @@ export const resourceMethods: Record<string, MethodSpec> = {
       const visible = await ctx.options.catalog.listResources(ctx.peer.scope);
       if (!visible.some((r) => r.uri === uri)) throw resourceNotFound(uri);
       await ctx.peer.subscribe(uri);
+      await ctx.options.catalog.watchResource?.(ctx.peer.scope, uri, true, await callContext(ctx));
       return {};
     },
   },
@@ -60,6 +61,7 @@ export const resourceMethods: Record<string, MethodSpec> = {
     handler: async (ctx, params) => {
       const { uri } = parseParams('UnsubscribeRequestParams', params);
       await ctx.peer.unsubscribe(uri);
+      await ctx.options.catalog.watchResource?.(ctx.peer.scope, uri, false, await callContext(ctx));
       return {};
     },
   },
