@@ -260,6 +260,18 @@ describe('federation: forwarding to real upstreams', () => {
     );
   });
 
+  it('re-syncs the registry on an upstream tools/list_changed and tells connected clients', async () => {
+    const watcher = await client();
+    let changed = 0;
+    watcher.setNotificationHandler('notifications/tools/list_changed', () => void changed++);
+    const names = async () => (await watcher.listTools()).tools.map((t) => t.name);
+    expect(await names()).not.toContain('state-grown');
+    await watcher.callTool({ name: 'state-grow', arguments: {} });
+    await eventually(async () => {
+      if (changed === 0 || !(await names()).includes('state-grown')) throw new Error('not re-synced yet');
+    });
+  });
+
   it("subscribes upstream for a federated resource and delivers the upstream's resources/updated", async () => {
     const c = await client();
     const uri = 'demo://resource/static/document/architecture.md';
@@ -267,7 +279,9 @@ describe('federation: forwarding to real upstreams', () => {
     c.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri));
     await c.subscribeResource({ uri });
     await c.callTool({ name: 'http-toggle-subscriber-updates', arguments: {} });
-    await eventually(() => (updates.length > 0 ? Promise.resolve() : Promise.reject(new Error('no update yet'))));
+    await eventually(() =>
+      updates.length > 0 ? Promise.resolve() : Promise.reject(new Error('no update yet')),
+    );
     expect(updates[0]).toBe(uri);
     await c.callTool({ name: 'http-toggle-subscriber-updates', arguments: {} });
     await c.unsubscribeResource({ uri });

@@ -15,16 +15,29 @@ export interface StatefulUpstream {
   close(): Promise<void>;
 }
 
-function build(events: string[]): McpServer {
+interface Shared {
+  events: string[];
+  /** Set by `grow`: every session opened from then on lists the tool `grown` too. */
+  grown: boolean;
+}
+
+function build(shared: Shared): McpServer {
+  const { events } = shared;
   const server = new McpServer(
     { name: 'stateful-upstream', version: '1.0.0' },
-    { capabilities: { logging: {} } },
+    { capabilities: { logging: {}, tools: { listChanged: true } } },
   );
   let count = 0;
   server.registerTool('count', { description: 'Counts calls in this upstream session' }, () => {
     count += 1;
     return { content: [{ type: 'text', text: String(count) }] };
   });
+  server.registerTool('grow', { description: 'Adds the tool grown and announces tools/list_changed' }, () => {
+    shared.grown = true;
+    server.sendToolListChanged();
+    return { content: [{ type: 'text', text: 'grown' }] };
+  });
+  if (shared.grown) server.registerTool('grown', { description: 'Added by grow' }, () => ({ content: [] }));
   server.registerTool('wait', { description: 'Waits until cancelled' }, async (ctx) => {
     await new Promise<void>((resolve) => {
       if (ctx.mcpReq.signal.aborted) resolve();
@@ -38,7 +51,8 @@ function build(events: string[]): McpServer {
 
 export async function startStatefulUpstream(): Promise<StatefulUpstream> {
   const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
-  const events: string[] = [];
+  const shared: Shared = { events: [], grown: false };
+  const { events } = shared;
   let opened = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -55,7 +69,7 @@ export async function startStatefulUpstream(): Promise<StatefulUpstream> {
       transport.onclose = () => {
         if (transport.sessionId) sessions.delete(transport.sessionId);
       };
-      await build(events).connect(transport);
+      await build(shared).connect(transport);
       return transport.handleRequest(req, res);
     }
     const transport = sessionId === undefined ? undefined : sessions.get(sessionId);
