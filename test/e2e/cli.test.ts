@@ -43,7 +43,7 @@ for (const [name, dbEnv] of databases()) {
       expect(tools.map((t) => t.name)).toContain(toolName);
       expect(await gw.stop()).toBe(0);
       expect(gw.stderr()).toContain('SIGTERM received');
-    });
+    }, 120_000);
   });
 }
 
@@ -59,5 +59,5 @@ describe('mcpgateway --validate-config', () => {
     const start = await runCli([], { cwd, env: cleanEnv({ CACHE_TYPE: 'nope' }) });
     expect(start.code).toBe(1);
     expect(start.stderr).toContain('CACHE_TYPE');
-  });
+  }, 120_000);
 });

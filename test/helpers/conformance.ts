@@ -126,6 +126,8 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     const checks = existsSync(outDir) ? await readChecks(outDir) : new Map<string, Check[]>();
     const expectedFailures = new Set(opts.expectedFailures ?? []);
     const result: ConformanceResult = { passed: [], failed: [], expected: [] };
+    // Scenario order, not completion order: runs finish in any order when several go at once.
+    runs.sort((a, b) => (a.scenarios[0] ?? '').localeCompare(b.scenarios[0] ?? ''));
     for (const { scenarios, run } of runs) {
       for (const scenario of scenarios) {
         const scenarioChecks = checks.get(scenario);
