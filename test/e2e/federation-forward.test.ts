@@ -51,9 +51,13 @@ function mcpClient(opts: ClientOpts = {}): Client {
   return client;
 }
 
-async function connected(url: string, opts: ClientOpts = {}): Promise<Client> {
+async function connected(
+  url: string,
+  opts: ClientOpts = {},
+  headers: Record<string, string> = {},
+): Promise<Client> {
   const client = mcpClient(opts);
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
   return client;
 }
 
@@ -79,17 +83,17 @@ describe('federation: forwarding to real upstreams', () => {
   let breaker: Everything;
   let stateful: StatefulUpstream;
   const open: Client[] = [];
-  const client = async (opts: ClientOpts = {}) => {
-    const c = await connected(`${gw.url}/mcp`, opts);
+  const client = async (opts: ClientOpts = {}, headers: Record<string, string> = {}) => {
+    const c = await connected(`${gw.url}/mcp`, opts, headers);
     open.push(c);
     return c;
   };
 
-  const register = async (name: string, url: string) => {
+  const register = async (name: string, url: string, extra: Record<string, unknown> = {}) => {
     const res = await fetch(`${gw.url}/gateways`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name, url, transport: 'STREAMABLEHTTP' }),
+      body: JSON.stringify({ name, url, transport: 'STREAMABLEHTTP', ...extra }),
     });
     if (res.status !== 201) throw new Error(`POST /gateways ${name}: ${res.status} ${await res.text()}`);
   };
@@ -119,6 +123,7 @@ describe('federation: forwarding to real upstreams', () => {
     // has, so the other server-everything instances (same URIs) are stored directly, as discovery would.
     await register('http', http.url);
     await register('state', stateful.url);
+    await register('pass', stateful.url, { passthrough_auth: true });
     const base = { prefix: true } as const;
     await federateDirectly(gw.store, { ...base, name: 'sse', transport: 'SSE', url: sse.url });
     await federateDirectly(gw.store, {
@@ -285,6 +290,31 @@ describe('federation: forwarding to real upstreams', () => {
     expect(updates[0]).toBe(uri);
     await c.callTool({ name: 'http-toggle-subscriber-updates', arguments: {} });
     await c.unsubscribeResource({ uri });
+  });
+
+  it('sends X-Upstream-Authorization upstream as Authorization only to a passthrough gateway', async () => {
+    const c = await client({}, { 'X-Upstream-Authorization': 'Bearer for-the-upstream' });
+    const seen = stateful.authorizations.length;
+    await c.callTool({ name: 'state-count', arguments: {} });
+    await c.callTool({ name: 'pass-count', arguments: {} });
+    expect(stateful.authorizations.slice(seen)).toEqual([undefined, 'Bearer for-the-upstream']);
+  });
+
+  it('runs one stdio child per client session, whatever the number of calls', async () => {
+    const before = everythingChildren().length;
+    const a = await client();
+    const b = await client();
+    for (let i = 0; i < 5; i++) {
+      await a.callTool({ name: 'stdio-echo', arguments: { message: `a${i}` } });
+      await b.callTool({ name: 'stdio-echo', arguments: { message: `b${i}` } });
+    }
+    expect(everythingChildren().length - before).toBe(2);
+    await (a.transport as StreamableHTTPClientTransport).terminateSession();
+    await eventually(() =>
+      everythingChildren().length - before === 1
+        ? Promise.resolve()
+        : Promise.reject(new Error('child still runs')),
+    );
   });
 
   it('passes a client cancellation on to the upstream', async () => {

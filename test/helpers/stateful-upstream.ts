@@ -9,6 +9,8 @@ export interface StatefulUpstream {
   url: string;
   /** What the upstream saw: `cancelled <id>` when a `wait` call was cancelled. */
   events: string[];
+  /** The Authorization header of each initialize, in order (undefined when none came). */
+  authorizations: Array<string | undefined>;
   /** Upstream sessions opened so far (each downstream session should cost exactly one). */
   readonly sessionsOpened: number;
   readonly sessionsOpen: number;
@@ -54,11 +56,13 @@ export async function startStatefulUpstream(): Promise<StatefulUpstream> {
   const shared: Shared = { events: [], grown: false };
   const { events } = shared;
   let opened = 0;
+  const authorizations: Array<string | undefined> = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const header = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (sessionId === undefined && req.method === 'POST') {
+      authorizations.push(req.headers.authorization);
       const transport = new NodeStreamableHTTPServerTransport({
         sessionIdGenerator: randomUUID,
         onsessioninitialized: (id) => {
@@ -89,6 +93,7 @@ export async function startStatefulUpstream(): Promise<StatefulUpstream> {
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
     events,
+    authorizations,
     get sessionsOpened() {
       return opened;
     },
