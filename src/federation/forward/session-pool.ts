@@ -7,6 +7,7 @@ import type { UpstreamSpec } from '../upstream-spec.js';
 import { CallRelay, type CallRelayOptions } from './call-relay.js';
 import type { ForwardContext } from './forward-context.js';
 import { UpstreamSession } from './upstream-session.js';
+import { CAPACITY } from './upstream-errors.js';
 
 /** Opens a connection; the composition root binds the HTTP client, stdio registry and OAuth cache. */
 export type OpenUpstream = (
@@ -68,7 +69,8 @@ export class UpstreamPool {
 
   /** The upstream session for this call: the downstream session's own (opened on first use), or the shared one. */
   async acquire(spec: UpstreamSpec, ctx: ForwardContext): Promise<UpstreamSession> {
-    if (this.#closed) throw new AppError({ code: 'Unavailable', message: 'the gateway is shutting down' });
+    if (this.#closed)
+      throw new AppError({ code: 'Unavailable', message: 'the gateway is shutting down', data: CAPACITY });
     const authorization = spec.passthroughAuth ? ctx.upstreamAuthorization : undefined;
     const fingerprint = fingerprintOf(spec, authorization);
     const key =
@@ -225,6 +227,7 @@ export class UpstreamPool {
       throw new AppError({
         code: 'Unavailable',
         message: `gateway ${spec.name} has all ${limit} of its upstream sessions busy; try again shortly`,
+        data: CAPACITY,
       });
     void this.#remove(spec.gatewayId, victim);
   }

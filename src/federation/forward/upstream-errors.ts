@@ -8,12 +8,21 @@ import { JsonRpcError } from '../../mcp/protocol/json-rpc.js';
  * - `session-expired`: HTTP 404 for our upstream session id; the spec says to initialize a new session.
  * - `timeout`: no answer within the per-call timeout.
  * - `cancelled`: the calling client cancelled (or its session ended); nobody is waiting for an answer.
+ * - `capacity`: refused on our side (every upstream session busy, too many stdio children, shutting down).
  * - `connection`: connecting failed, the connection or the process died, or the answer was not MCP.
  */
-export type FailureKind = 'protocol' | 'session-expired' | 'timeout' | 'cancelled' | 'connection';
+export type FailureKind =
+  'protocol' | 'session-expired' | 'timeout' | 'cancelled' | 'capacity' | 'connection';
+
+/** Marks an AppError's data as a refusal for lack of room here, which says nothing about the upstream's health. */
+export const CAPACITY = Object.freeze({ capacity: true });
+
+const isCapacity = (data: unknown): boolean =>
+  typeof data === 'object' && data !== null && (data as { capacity?: unknown }).capacity === true;
 
 export function classifyFailure(error: unknown, cancelled: boolean): FailureKind {
   if (cancelled) return 'cancelled';
+  if (isAppError(error) && isCapacity(error.data)) return 'capacity';
   if (ProtocolError.isInstance(error)) return 'protocol';
   if (SdkHttpError.isInstance(error) && error.status === 404) return 'session-expired';
   if (SdkError.isInstance(error) && error.code === SdkErrorCode.RequestTimeout) return 'timeout';
@@ -44,6 +53,7 @@ export function toClientError(error: unknown, kind: FailureKind, at: FailureCont
       });
     case 'cancelled':
       return new AppError({ code: 'Unavailable', message: `${at.method} was cancelled` });
+    case 'capacity':
     case 'session-expired':
     case 'connection':
       if (isAppError(error)) return error;
