@@ -61,6 +61,8 @@ export interface CallContext {
   readonly upstreamAuthorization?: string;
   /** The client's `_meta.progressToken`, to be echoed in `notifications/progress`. */
   readonly progressToken?: ProgressToken;
+  /** The request's `params._meta` as the client sent it (a federated call passes it on upstream). */
+  readonly meta?: Readonly<Record<string, unknown>>;
   readonly clientCapabilities: ClientCapabilities;
   /** The level the client asked for; `notifications/message` below it are dropped by the gateway. */
   readonly logLevel?: LoggingLevel;

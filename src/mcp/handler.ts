@@ -86,6 +86,7 @@ export async function callContext(ctx: HandlerContext): Promise<CallContext> {
       ? {}
       : { upstreamAuthorization: ctx.peer.principal.upstreamAuthorization }),
     ...(progressToken === undefined ? {} : { progressToken }),
+    ...(ctx.meta === undefined ? {} : { meta: ctx.meta }),
     clientCapabilities: state.clientCapabilities,
     ...(state.logLevel === null ? {} : { logLevel: state.logLevel }),
     sendNotification: (notification) => {

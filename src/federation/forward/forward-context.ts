@@ -15,6 +15,8 @@ export interface ForwardContext {
   /** Aborted when the downstream session ends: its upstream sessions are closed then. */
   readonly sessionClosed?: AbortSignal;
   readonly progressToken?: ProgressToken;
+  /** The request's `_meta`: passed on upstream (with our own progress token in place of the client's). */
+  readonly meta?: Readonly<Record<string, unknown>>;
   readonly clientCapabilities: ClientCapabilities;
   /** X-Upstream-Authorization, sent as Authorization to passthrough_auth gateways only. */
   readonly upstreamAuthorization?: string;

@@ -1,5 +1,10 @@
 // UpstreamSession: one open upstream MCP session, and a request through it that relays progress and honours cancellation.
 import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  LOG_LEVEL_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  SUBSCRIPTION_ID_META_KEY,
   SdkError,
   SdkErrorCode,
   SseError,
@@ -21,6 +26,32 @@ function isConnectionLost(error: Error): boolean {
 }
 
 const PROGRESS_PREFIX = 'mcpgw-';
+
+/** The 2026-07-28 per-request envelope describes the client's hop to us, not ours to the upstream. */
+const ENVELOPE_KEYS = new Set<string>([
+  PROTOCOL_VERSION_META_KEY,
+  CLIENT_INFO_META_KEY,
+  CLIENT_CAPABILITIES_META_KEY,
+  LOG_LEVEL_META_KEY,
+  SUBSCRIPTION_ID_META_KEY,
+]);
+
+/**
+ * The client's `_meta` goes upstream as sent (trace context, vendor keys), except its progress token (the
+ * upstream gets ours, unique on this connection, and progress is relayed back under the client's) and the
+ * stateless revision's envelope keys.
+ */
+function withMeta(
+  params: Record<string, unknown>,
+  meta: Readonly<Record<string, unknown>> | undefined,
+  token: string | undefined,
+): Record<string, unknown> {
+  const rest = Object.fromEntries(
+    Object.entries(meta ?? {}).filter(([key]) => key !== 'progressToken' && !ENVELOPE_KEYS.has(key)),
+  );
+  const merged = token === undefined ? rest : { ...rest, progressToken: token };
+  return Object.keys(merged).length === 0 ? params : { ...params, _meta: merged };
+}
 
 /** A dead upstream must not hold up closing: the DELETE is a courtesy. */
 const TERMINATE_BUDGET_MS = 2000;
@@ -158,8 +189,7 @@ export class UpstreamSession {
           params: { ...progress, progressToken: clientToken },
         });
       });
-    const meta = typeof params._meta === 'object' && params._meta !== null ? params._meta : {};
-    const sent = token === undefined ? params : { ...params, _meta: { ...meta, progressToken: token } };
+    const sent = withMeta(params, ctx.meta, token);
     try {
       return await this.#connection.client.request({ method, params: sent }, ANY_RESULT, {
         signal: AbortSignal.any([ctx.signal, this.#lost.signal]),

@@ -76,6 +76,10 @@ function everythingish(log: string[]): InMemoryUpstream {
     server.registerPrompt('greet', { argsSchema: z.object({ who: z.string() }) }, ({ who }) => ({
       messages: [{ role: 'user', content: { type: 'text', text: `Hello ${who}` } }],
     }));
+    server.registerTool('meta', {}, (ctx) => ({
+      content: [],
+      structuredContent: { meta: ctx.mcpReq._meta ?? null },
+    }));
     server.registerTool('announce', {}, () => {
       server.sendToolListChanged();
       return { content: [] };
@@ -138,6 +142,17 @@ describe('Forwarder', () => {
     expect(await f.getPrompt('g1', 'greet', { who: 'Ada' }, clientContext())).toEqual({
       messages: [{ role: 'user', content: { type: 'text', text: 'Hello Ada' } }],
     });
+  });
+
+  it("passes the request's _meta upstream, with a progress token of the gateway's own in place of the client's", async () => {
+    const f = build(everythingish([]));
+    const meta = { 'example.com/trace': 't-1', progressToken: 'client-7' };
+    const ctx = clientContext({ sessionId: 's1', progressToken: 'client-7', meta });
+    const seen = (await f.callTool('g1', 'meta', {}, ctx)).structuredContent as {
+      meta: Record<string, unknown>;
+    };
+    expect(seen.meta['example.com/trace']).toBe('t-1');
+    expect(seen.meta.progressToken).toMatch(/^mcpgw-/);
   });
 
   it("answers with the upstream's own JSON-RPC error", async () => {

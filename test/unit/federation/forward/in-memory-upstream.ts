@@ -110,6 +110,7 @@ export function clientContext(
     progressToken?: string | number;
     capabilities?: Record<string, unknown>;
     upstreamAuthorization?: string;
+    meta?: Record<string, unknown>;
     answer?: (method: string, params: unknown) => Promise<unknown>;
   } = {},
 ): RecordingContext {
@@ -124,6 +125,7 @@ export function clientContext(
     ...(opts.upstreamAuthorization === undefined
       ? {}
       : { upstreamAuthorization: opts.upstreamAuthorization }),
+    ...(opts.meta === undefined ? {} : { meta: opts.meta }),
     clientCapabilities: opts.capabilities ?? {},
     notifications,
     requests,
