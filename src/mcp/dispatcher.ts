@@ -132,9 +132,12 @@ export class Dispatcher {
             typeof params.reason === 'string' ? params.reason : 'Cancelled by the client',
           );
         return;
+      case 'notifications/roots/list_changed':
+        // Upstreams that asked this session's client for roots ask again.
+        if (peer.sessionId !== undefined) this.#options.catalog.clientRootsChanged?.(peer.sessionId);
+        return;
       case 'notifications/initialized':
       case 'notifications/progress':
-      case 'notifications/roots/list_changed':
         return;
       default:
         this.logger.debug({ method: notification.method }, 'ignored MCP notification');

@@ -214,6 +214,10 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
       await federated?.watchResource(uri, subscribed, scope.serverId, ctx);
     },
 
+    clientRootsChanged(sessionId) {
+      opts.forwarder?.clientRootsChanged(sessionId);
+    },
+
     subscribe(listener) {
       return registry.events.subscribe((event) => {
         for (const e of toCatalogEvents(event)) listener(e);

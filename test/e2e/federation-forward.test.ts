@@ -247,6 +247,19 @@ describe('federation: forwarding to real upstreams', () => {
     });
   });
 
+  it("relays a client's roots/list_changed to its upstream session, which asks for the new roots", async () => {
+    const opts = { roots: ['file:///before'] };
+    const c = await client(opts);
+    const roots = async () =>
+      JSON.stringify(await c.callTool({ name: 'http-get-roots-list', arguments: {} }));
+    expect(await roots()).toContain('file:///before');
+    opts.roots = ['file:///after'];
+    await c.sendRootsListChanged();
+    await eventually(async () => {
+      if (!(await roots()).includes('file:///after')) throw new Error('old roots still');
+    });
+  });
+
   it('keeps upstream state apart between two clients and opens one upstream session per client session', async () => {
     const a = await client();
     const b = await client();

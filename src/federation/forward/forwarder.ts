@@ -133,6 +133,11 @@ export class Forwarder {
     );
   }
 
+  /** Tells every upstream session of a downstream session that its client's roots changed. */
+  clientRootsChanged(sessionId: string): void {
+    for (const session of this.#pool.sessionsOf(sessionId)) session.rootsChanged();
+  }
+
   stats(gatewayId: string): ForwarderStats {
     return {
       sessions: this.#pool.sizeOf(gatewayId),

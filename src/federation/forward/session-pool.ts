@@ -107,6 +107,15 @@ export class UpstreamPool {
     this.#gateways.delete(gatewayId);
   }
 
+  /** The open upstream sessions of one downstream session, across gateways. */
+  sessionsOf(downstreamSessionId: string): UpstreamSession[] {
+    const key = `session:${downstreamSessionId}`;
+    return [...this.#gateways.values()].flatMap((entries) => {
+      const session = entries.get(key)?.session;
+      return session === undefined || session.isClosed ? [] : [session];
+    });
+  }
+
   sizeOf(gatewayId: string): number {
     return this.#gateways.get(gatewayId)?.size ?? 0;
   }

@@ -203,6 +203,12 @@ export class UpstreamSession {
     }
   }
 
+  /** Relays the client's notifications/roots/list_changed (when the upstream was told the client has roots). */
+  rootsChanged(): void {
+    const client = this.#connection.client;
+    void client.sendRootsListChanged().catch(() => undefined);
+  }
+
   /** Ends the upstream session: a Streamable HTTP upstream is told with DELETE (spec), so it frees its state now. */
   async close(): Promise<void> {
     if (this.#closed) return;
