@@ -14,9 +14,15 @@ const SUPERGATEWAY = 'supergateway@4.0.0';
 const MCP_PROXY = 'mcp-proxy@6.7.19';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    /** Comma-separated subset of: gateway-http, gateway-stdio, supergateway, mcp-proxy (direct always runs). */
+    paths: { type: 'string', default: 'gateway-http,gateway-stdio,supergateway,mcp-proxy' },
+  },
 });
 const durationSeconds = Number(values.seconds);
+const paths = new Set(values.paths.split(',').map((p) => p.trim()));
 const connections = Number(values.connections);
 const everything = fileURLToPath(
   new URL('../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url),
@@ -179,15 +185,30 @@ try {
   const direct = await measure('(a) server-everything directly (Streamable HTTP)', everythingUrl, 'echo');
   results.push(direct);
 
-  const viaHttp = await startGatewayFor({ url: everythingUrl, transport: 'STREAMABLEHTTP' });
-  results.push(
-    await measure('(b) mcpgateway → Streamable HTTP upstream', viaHttp.mcp, 'everything-echo', viaHttp.auth),
-  );
-  const viaStdio = await startGatewayFor({ transport: 'STDIO', command: stdioArgv });
-  results.push(
-    await measure('(b) mcpgateway → stdio upstream', viaStdio.mcp, 'everything-echo', viaStdio.auth),
-  );
+  if (paths.has('gateway-http')) {
+    const via = await startGatewayFor({ url: everythingUrl, transport: 'STREAMABLEHTTP' });
+    results.push(
+      await measure('(b) mcpgateway → Streamable HTTP upstream', via.mcp, 'everything-echo', via.auth),
+    );
+  }
+  if (paths.has('gateway-stdio')) {
+    const via = await startGatewayFor({ transport: 'STDIO', command: stdioArgv });
+    results.push(await measure('(b) mcpgateway → stdio upstream', via.mcp, 'everything-echo', via.auth));
+  }
+  if (paths.has('supergateway')) results.push(await supergateway());
+  if (paths.has('mcp-proxy')) results.push(await mcpProxy());
+  printTable(results, direct);
+} finally {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+}
 
+async function supergateway(): Promise<LoadResult> {
   const sgPort = await freePort();
   await spawnReady(
     'npx',
@@ -205,8 +226,10 @@ try {
     process.env,
     /Listening on port/,
   );
-  results.push(await measure(`(c) ${SUPERGATEWAY} → stdio`, `http://127.0.0.1:${sgPort}/mcp`, 'echo'));
+  return measure(`(c) ${SUPERGATEWAY} → stdio`, `http://127.0.0.1:${sgPort}/mcp`, 'echo');
+}
 
+async function mcpProxy(): Promise<LoadResult> {
   const mpPort = await freePort();
   await spawnReady(
     'npx',
@@ -226,15 +249,5 @@ try {
     /starting server on port/,
   );
   await waitForPort(mpPort);
-  results.push(await measure(`(d) ${MCP_PROXY} → stdio`, `http://127.0.0.1:${mpPort}/mcp`, 'echo'));
-
-  printTable(results, direct);
-} finally {
-  for (const pid of groups) {
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      // Already gone.
-    }
-  }
+  return measure(`(d) ${MCP_PROXY} → stdio`, `http://127.0.0.1:${mpPort}/mcp`, 'echo');
 }

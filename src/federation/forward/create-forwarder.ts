@@ -9,6 +9,7 @@ import type { StdioProcesses } from '../stdio-process.js';
 import type { ListKind } from './call-relay.js';
 import { Forwarder } from './forwarder.js';
 import { toForwardGateway } from './gateway-spec.js';
+import { withRequestFetch } from './request-fetch.js';
 
 export type ForwardedEvent =
   { type: 'list_changed'; kind: ListKind } | { type: 'resource_updated'; uri: string };
@@ -33,13 +34,13 @@ export interface ForwarderDeps {
 export function createForwarder(deps: ForwarderDeps): Forwarder {
   const { config } = deps;
   const defaultTimeoutMs = config.toolTimeout * 1000;
+  const http = withRequestFetch(deps.http);
   return new Forwarder({
     gateway: async (id) => {
       const record = await deps.gateways.recordById(id);
       return record === undefined ? undefined : toForwardGateway(record.row, record.auth, defaultTimeoutMs);
     },
-    open: (spec, opts) =>
-      connectUpstream(spec, { ...opts, http: deps.http, stdio: deps.stdio, oauth: deps.oauth }),
+    open: (spec, opts) => connectUpstream(spec, { ...opts, http, stdio: deps.stdio, oauth: deps.oauth }),
     limits: {
       maxSessionsPerGateway: config.federationMaxSessionsPerGateway,
       maxStdioSessionsPerGateway: config.federationMaxStdioSessionsPerGateway,
