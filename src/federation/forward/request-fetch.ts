@@ -30,6 +30,17 @@ export function requestFetch(dispatcher: Dispatcher): HttpClient['fetch'] {
     const out = new Headers();
     for (const [key, value] of Object.entries(res.headers))
       if (value !== undefined) out.set(key, Array.isArray(value) ? value.join(', ') : value);
+    // Aborting after the headers must end the body too (a standalone SSE stream when the session closes).
+    const signal = init?.signal;
+    if (signal) {
+      const stop = (): void =>
+        void res.body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (signal.aborted) stop();
+      else {
+        signal.addEventListener('abort', stop, { once: true });
+        res.body.once('close', () => signal.removeEventListener('abort', stop));
+      }
+    }
     if (NO_BODY.has(res.statusCode)) {
       await res.body.dump();
       return new Response(null, { status: res.statusCode, headers: out });
