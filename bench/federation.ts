@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { load, printTable, spawnUntil, type LoadResult } from './lib.js';
+import { load, printTable, profileArgs, spawnUntil, type LoadResult } from './lib.js';
 
 const SUPERGATEWAY = 'supergateway@4.0.0';
 const MCP_PROXY = 'mcp-proxy@6.7.19';
@@ -19,6 +19,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     /** Comma-separated subset of: gateway-http, gateway-stdio, supergateway, mcp-proxy (direct always runs). */
     paths: { type: 'string', default: 'gateway-http,gateway-stdio,supergateway,mcp-proxy' },
+    /** Writes a V8 CPU profile of each gateway process into this directory (node --cpu-prof). */
+    profile: { type: 'string' },
   },
 });
 const durationSeconds = Number(values.seconds);
@@ -142,7 +144,12 @@ async function startGatewayFor(
     CACHE_TYPE: 'memory',
   };
   const entry = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
-  const base = await spawnReady(process.execPath, [entry], env, /listening on (http:\/\/\S+)/);
+  const base = await spawnReady(
+    process.execPath,
+    [...profileArgs(values.profile), entry],
+    env,
+    /listening on (http:\/\/\S+)/,
+  );
   const token = (
     await spawnUntil(
       process.execPath,

@@ -91,3 +91,8 @@ export function printTable(results: LoadResult[], baseline: LoadResult): void {
     );
   }
 }
+
+/** Node options that make a gateway process write a CPU profile into `dir` when it exits (none without a dir). */
+export function profileArgs(dir: string | undefined): string[] {
+  return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}

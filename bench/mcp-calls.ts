@@ -4,10 +4,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { load, printTable, spawnUntil, startEchoUpstream } from './lib.js';
+import { load, printTable, profileArgs, spawnUntil, startEchoUpstream } from './lib.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    /** Writes a V8 CPU profile of the gateway into this directory (node --cpu-prof). */
+    profile: { type: 'string' },
+  },
 });
 const durationSeconds = Number(values.seconds);
 const connections = Number(values.connections);
@@ -26,7 +31,12 @@ const env = {
   CACHE_TYPE: 'memory',
 };
 const entry = new URL('../dist/cli/index.js', import.meta.url).pathname;
-const gateway = await spawnUntil(process.execPath, [entry], { ...env }, /listening on (http:\/\/\S+)/);
+const gateway = await spawnUntil(
+  process.execPath,
+  [...profileArgs(values.profile), entry],
+  { ...env },
+  /listening on (http:\/\/\S+)/,
+);
 const base = gateway.match;
 const token = (
   await spawnUntil(
