@@ -1,5 +1,6 @@
 // bench/federation: tools/call echo on server-everything directly, through this gateway, through supergateway and mcp-proxy.
-// Run: npm run build && npx tsx bench/federation.ts [--seconds 10] [--connections 32]
+// Then an unloaded latency phase per path: one connection, calls one after another, p50/p90/p99 and p50 added over direct.
+// Run: npm run build && npx tsx bench/federation.ts [--seconds 10] [--connections 32] [--latency-seconds 3] [--paths ...]
 // supergateway and mcp-proxy come from npm through `npx -y` (pinned below), never from package.json.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -8,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { load, printTable, profileArgs, spawnUntil, type LoadResult } from './lib.js';
+import {
+  latency,
+  load,
+  printLatencyTable,
+  printTable,
+  profileArgs,
+  spawnUntil,
+  type LatencyResult,
+  type LoadResult,
+} from './lib.js';
 
 const SUPERGATEWAY = 'supergateway@4.0.0';
 const MCP_PROXY = 'mcp-proxy@6.7.19';
@@ -17,6 +27,8 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
+    /** Seconds of one-connection, one-call-at-a-time latency per path after its throughput run (0 skips). */
+    'latency-seconds': { type: 'string', default: '3' },
     /** Comma-separated subset of: gateway-http, gateway-stdio, supergateway, mcp-proxy (direct always runs). */
     paths: { type: 'string', default: 'gateway-http,gateway-stdio,supergateway,mcp-proxy' },
     /** Writes a V8 CPU profile of each gateway process into this directory (node --cpu-prof). */
@@ -26,6 +38,7 @@ const { values } = parseArgs({
 const durationSeconds = Number(values.seconds);
 const paths = new Set(values.paths.split(',').map((p) => p.trim()));
 const connections = Number(values.connections);
+const latencySeconds = Number(values['latency-seconds']);
 const everything = fileURLToPath(
   new URL('../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url),
 );
@@ -108,8 +121,21 @@ async function openSession(url: string, extra: Record<string, string> = {}): Pro
   return withSession;
 }
 
-/** The same load on every path: `connections` clients in one session calling echo as fast as they are answered. */
-async function measure(label: string, url: string, tool: string, extra: Record<string, string> = {}) {
+interface PathResult {
+  load: LoadResult;
+  latency?: LatencyResult;
+}
+
+/**
+ * The same load on every path: `connections` clients in one session calling echo as fast as they are
+ * answered; then, in the same session, one client calling it one call at a time.
+ */
+async function measure(
+  label: string,
+  url: string,
+  tool: string,
+  extra: Record<string, string> = {},
+): Promise<PathResult> {
   const headers = await openSession(url, extra);
   const body = (n: number) =>
     JSON.stringify({
@@ -124,7 +150,12 @@ async function measure(label: string, url: string, tool: string, extra: Record<s
   console.log(
     `${label}: ${result.requestsPerSecond.toFixed(0)} calls/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors + result.non2xx}`,
   );
-  return result;
+  if (latencySeconds <= 0) return { load: result };
+  const unloaded = await latency({ label, url, headers, body, durationSeconds: latencySeconds });
+  console.log(
+    `${label}: unloaded ${unloaded.calls} calls, p50 ${unloaded.p50.toFixed(2)} ms, p90 ${unloaded.p90.toFixed(2)} ms, p99 ${unloaded.p99.toFixed(2)} ms, errors ${unloaded.errors}`,
+  );
+  return { load: result, latency: unloaded };
 }
 
 async function startGatewayFor(
@@ -178,7 +209,7 @@ async function startGatewayFor(
 
 try {
   console.log(
-    `bench/federation: tools/call echo, ${connections} connections in one session, ${durationSeconds}s per path, node ${process.version}`,
+    `bench/federation: tools/call echo, ${connections} connections in one session, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, node ${process.version}`,
   );
   const httpPort = await freePort();
   await spawnReady(
@@ -188,7 +219,7 @@ try {
     /listening on port/i,
   );
   const everythingUrl = `http://127.0.0.1:${httpPort}/mcp`;
-  const results: LoadResult[] = [];
+  const results: PathResult[] = [];
   const direct = await measure('(a) server-everything directly (Streamable HTTP)', everythingUrl, 'echo');
   results.push(direct);
 
@@ -204,7 +235,15 @@ try {
   }
   if (paths.has('supergateway')) results.push(await supergateway());
   if (paths.has('mcp-proxy')) results.push(await mcpProxy());
-  printTable(results, direct);
+  printTable(
+    results.map((r) => r.load),
+    direct.load,
+  );
+  const unloaded = results.flatMap((r) => (r.latency ? [r.latency] : []));
+  if (direct.latency) {
+    console.log();
+    printLatencyTable(unloaded, direct.latency);
+  }
 } finally {
   for (const pid of groups) {
     try {
@@ -215,7 +254,7 @@ try {
   }
 }
 
-async function supergateway(): Promise<LoadResult> {
+async function supergateway(): Promise<PathResult> {
   const sgPort = await freePort();
   await spawnReady(
     'npx',
@@ -236,7 +275,7 @@ async function supergateway(): Promise<LoadResult> {
   return measure(`(c) ${SUPERGATEWAY} → stdio`, `http://127.0.0.1:${sgPort}/mcp`, 'echo');
 }
 
-async function mcpProxy(): Promise<LoadResult> {
+async function mcpProxy(): Promise<PathResult> {
   const mpPort = await freePort();
   await spawnReady(
     'npx',

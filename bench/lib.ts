@@ -1,8 +1,10 @@
-// Shared pieces of the benchmarks: child processes, an echo upstream, autocannon runs and the report table.
+// Shared pieces of the benchmarks: child processes, an echo upstream, autocannon runs, unloaded latency runs and the report tables.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { Client } from 'undici';
 
 export interface LoadResult {
   label: string;
@@ -42,6 +44,108 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
+}
+
+export interface LatencyResult {
+  label: string;
+  calls: number;
+  /** Milliseconds, sub-millisecond precision. */
+  p50: number;
+  p90: number;
+  p99: number;
+  /** Non-2xx answers, transport errors and JSON-RPC error bodies. */
+  errors: number;
+}
+
+export type LatencySpec = Omit<LoadSpec, 'connections' | 'durationSeconds'> & {
+  durationSeconds?: number;
+  warmupCalls?: number;
+};
+
+/**
+ * Unloaded latency: one connection, each call sent only once the previous answer is read in full, so a
+ * percentile is the time of one call rather than queueing behind the other connections (as under `load()`).
+ */
+export async function latency(spec: LatencySpec): Promise<LatencyResult> {
+  const url = new URL(spec.url);
+  const client = new Client(url.origin);
+  let n = 0;
+  const callOnce = async (): Promise<{ ms: number; ok: boolean }> => {
+    const start = performance.now();
+    try {
+      const res = await client.request({
+        path: url.pathname + url.search,
+        method: spec.method ?? 'POST',
+        headers: spec.headers ?? {},
+        body: spec.body(++n),
+      });
+      const text = await res.body.text();
+      const ms = performance.now() - start;
+      const contentType = String(res.headers['content-type'] ?? '');
+      const ok = res.statusCode >= 200 && res.statusCode < 300 && !hasJsonRpcError(contentType, text);
+      return { ms, ok };
+    } catch {
+      return { ms: performance.now() - start, ok: false };
+    }
+  };
+  try {
+    // Warm-up: the connection, the gateway's upstream session, JIT.
+    for (let i = 0; i < (spec.warmupCalls ?? 200); i++) await callOnce();
+    const times: number[] = [];
+    let errors = 0;
+    const end = performance.now() + (spec.durationSeconds ?? 3) * 1000;
+    while (performance.now() < end) {
+      const { ms, ok } = await callOnce();
+      times.push(ms);
+      if (!ok) errors++;
+    }
+    times.sort((a, b) => a - b);
+    return {
+      label: spec.label,
+      calls: times.length,
+      p50: percentile(times, 0.5),
+      p90: percentile(times, 0.9),
+      p99: percentile(times, 0.99),
+      errors,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Nearest rank on sorted values (NaN when there are none). */
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/**
+ * True when a body carries a top-level `error` (a JSON-RPC error, or an element of a batch). An SSE body
+ * is checked event by event through its `data:` lines; a body that is not JSON counts as an error too.
+ */
+function hasJsonRpcError(contentType: string, text: string): boolean {
+  const payloads = contentType.includes('text/event-stream') ? sseData(text) : [text];
+  return payloads.some((payload) => {
+    if (payload.trim() === '') return false; // 202 Accepted, or an SSE event that only primes an id.
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      return true;
+    }
+    const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+    return messages.some((m) => typeof m === 'object' && m !== null && 'error' in m);
+  });
+}
+
+/** The data of each event in an SSE body (multi-line data joined with newlines, as the spec says). */
+function sseData(text: string): string[] {
+  return text.split(/\r?\n\r?\n/).map((event) =>
+    event
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(5).replace(/^ /, ''))
+      .join('\n'),
+  );
 }
 
 /** A local upstream that answers every POST with the JSON it received (the REST tool under test). */
@@ -88,6 +192,16 @@ export function printTable(results: LoadResult[], baseline: LoadResult): void {
     const ratio = r.requestsPerSecond / baseline.requestsPerSecond;
     console.log(
       `| ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} | ${ratio.toFixed(2)}x | ${(r.p50 - baseline.p50).toFixed(1)} |`,
+    );
+  }
+}
+
+export function printLatencyTable(results: LatencyResult[], baseline: LatencyResult): void {
+  console.log('| path | p50 ms | p90 ms | p99 ms | errors | added p50 ms vs direct |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.label} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${(r.p50 - baseline.p50).toFixed(2)} |`,
     );
   }
 }

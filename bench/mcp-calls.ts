@@ -1,21 +1,36 @@
 // bench/mcp-calls: tools/call of a REST tool through /rpc and a Streamable HTTP session, against the echo upstream called directly.
-// Run: npm run build && npx tsx bench/mcp-calls.ts [--seconds 10] [--connections 32]
+// Then an unloaded latency phase per path: one connection, calls one after another, p50/p90/p99 and p50 added over direct.
+// Run: npm run build && npx tsx bench/mcp-calls.ts [--seconds 10] [--connections 32] [--latency-seconds 3]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { load, printTable, profileArgs, spawnUntil, startEchoUpstream } from './lib.js';
+import {
+  latency,
+  load,
+  printLatencyTable,
+  printTable,
+  profileArgs,
+  spawnUntil,
+  startEchoUpstream,
+  type LatencyResult,
+  type LoadResult,
+  type LoadSpec,
+} from './lib.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
+    /** Seconds of one-connection, one-call-at-a-time latency per path after its throughput run (0 skips). */
+    'latency-seconds': { type: 'string', default: '3' },
     /** Writes a V8 CPU profile of the gateway into this directory (node --cpu-prof). */
     profile: { type: 'string' },
   },
 });
 const durationSeconds = Number(values.seconds);
 const connections = Number(values.connections);
+const latencySeconds = Number(values['latency-seconds']);
 
 const upstream = await startEchoUpstream();
 const cwd = mkdtempSync(join(tmpdir(), 'mcpgw-bench-'));
@@ -98,31 +113,42 @@ const call = (n: number) =>
   });
 const common = { connections, durationSeconds };
 
+/** The throughput run, then (unless skipped) the unloaded latency run on the same URL, headers and body. */
+async function measure(spec: LoadSpec): Promise<{ load: LoadResult; latency?: LatencyResult }> {
+  const throughput = await load(spec);
+  if (latencySeconds <= 0) return { load: throughput };
+  return { load: throughput, latency: await latency({ ...spec, durationSeconds: latencySeconds }) };
+}
+
 console.log(
-  `bench/mcp-calls: ${connections} connections, ${durationSeconds}s per path, node ${process.version}, auth and metrics on`,
+  `bench/mcp-calls: ${connections} connections, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, node ${process.version}, auth and metrics on`,
 );
-const direct = await load({
+const direct = await measure({
   ...common,
   label: '(c) echo upstream directly',
   url: `${upstream.url}/echo`,
   headers: { 'content-type': 'application/json' },
   body: (n) => JSON.stringify({ message: `hello ${n}` }),
 });
-const rpc = await load({
+const rpc = await measure({
   ...common,
   label: '(a) gateway /rpc',
   url: `${base}/rpc`,
   headers: auth,
   body: call,
 });
-const streamable = await load({
+const streamable = await measure({
   ...common,
   label: '(b) gateway Streamable HTTP session',
   url: `${base}/servers/${String(server.id)}/mcp`,
   headers: { ...mcpHeaders, 'mcp-session-id': sessionId },
   body: call,
 });
-printTable([rpc, streamable, direct], direct);
+printTable([rpc.load, streamable.load, direct.load], direct.load);
+if (direct.latency && rpc.latency && streamable.latency) {
+  console.log();
+  printLatencyTable([rpc.latency, streamable.latency, direct.latency], direct.latency);
+}
 
 gateway.child.kill('SIGTERM');
 upstream.server.close();
