@@ -56,6 +56,7 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       stdio: services.stdio,
       oauth: services.oauth,
       federation: services.federation,
+      events: services.registry.events,
       instanceId: newId(),
       log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
     });

@@ -82,6 +82,7 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     metrics,
     federation,
     defaultTimeoutMs: config.toolTimeout * 1000,
+    cacheTtlMs: config.registryCacheTtl * 1000,
   });
   const validator = createArgumentValidator();
   const invoker = createRestInvoker({ http, validator });

@@ -63,6 +63,12 @@ export const CONFIG_SCHEMA = {
     default: 'database',
     doc: 'Where sessions and undelivered messages live: database, memory, redis or none.',
   }),
+  registryCacheTtl: v({
+    env: 'REGISTRY_CACHE_TTL',
+    schema: z.coerce.number().min(0).max(3600),
+    default: '2',
+    doc: "Seconds an instance reuses a tool, server or gateway looked up for an MCP call; changes made through this instance apply at once, other instances' after at most this long. 0 turns the cache off.",
+  }),
   redisUrl: v({
     env: 'REDIS_URL',
     schema: z.string().url(),

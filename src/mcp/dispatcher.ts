@@ -92,10 +92,14 @@ export class Dispatcher {
         message: `Invalid Request: a request with id ${JSON.stringify(request.id)} is already in flight`,
       });
     const params = isRecord(request.params) ? request.params : {};
+    // The session ending cancels its requests too (a listener: AbortSignal.any costs a signal per call).
+    const onClosed = (): void => controller.abort(peer.closed.reason);
+    if (peer.closed.aborted) onClosed();
+    else peer.closed.addEventListener('abort', onClosed, { once: true });
     const ctx: HandlerContext = {
       peer,
       requestId: request.id,
-      signal: AbortSignal.any([controller.signal, peer.closed]),
+      signal: controller.signal,
       options: this.#options,
       meta: isRecord(params._meta) ? params._meta : undefined,
     };
@@ -118,6 +122,7 @@ export class Dispatcher {
       if (peer.mode === 'stateless' && wire.code === RESOURCE_NOT_FOUND) wire.code = INVALID_PARAMS;
       return errorResponse(request.id, wire);
     } finally {
+      peer.closed.removeEventListener('abort', onClosed);
       peer.inflight.end(request.id, controller);
     }
   }

@@ -5,10 +5,11 @@ import type { RegistryEvent } from '../registry/common/events.js';
 import type { Forwarder } from '../federation/forward/forwarder.js';
 import type { Registry } from '../registry/registry.js';
 import type { ToolRecord } from '../registry/tools/service.js';
+import type { ToolRow } from '../store/schema.js';
 import type { ArgumentValidator } from '../runtime/argument-validator.js';
 import type { RestInvoker } from '../runtime/invoke-rest.js';
 import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
-import type { RestMethod } from '../runtime/rest-tool-spec.js';
+import type { RestMethod, RestToolSpec } from '../runtime/rest-tool-spec.js';
 import type { CallContext, CatalogEvent, CatalogScope, McpCatalog } from './catalog.js';
 import { createFederatedEntities } from './federated-entities.js';
 
@@ -45,6 +46,35 @@ function toCatalogEvents(event: RegistryEvent): CatalogEvent[] {
         serverIds: 'all' as const,
       }));
   }
+}
+
+/** Parsed once per row object: cached lookups hand out the same row until the tool changes. */
+const restSpecs = new WeakMap<ToolRow, RestToolSpec>();
+
+function restSpecOf(
+  row: ToolRow,
+  url: string,
+  auth: ToolRecord['auth'],
+  defaultTimeoutMs: number,
+): RestToolSpec {
+  let spec = restSpecs.get(row);
+  if (spec === undefined) {
+    spec = {
+      id: row.id,
+      name: row.name,
+      version: row.version,
+      url,
+      requestType: row.request_type as RestMethod,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      inputSchema: JSON.parse(row.input_schema) as unknown,
+      outputSchema: row.output_schema === null ? null : (JSON.parse(row.output_schema) as object),
+      jsonpathFilter: row.jsonpath_filter,
+      auth,
+      timeoutMs: row.timeout_ms ?? defaultTimeoutMs,
+    };
+    restSpecs.set(row, spec);
+  }
+  return spec;
 }
 
 export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog {
@@ -89,23 +119,7 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
       });
     }
     try {
-      return await invoker.invoke(
-        {
-          id: row.id,
-          name: row.name,
-          version: row.version,
-          url: row.url,
-          requestType: row.request_type as RestMethod,
-          headers: JSON.parse(row.headers) as Record<string, string>,
-          inputSchema: JSON.parse(row.input_schema) as unknown,
-          outputSchema: row.output_schema === null ? null : (JSON.parse(row.output_schema) as object),
-          jsonpathFilter: row.jsonpath_filter,
-          auth,
-          timeoutMs: row.timeout_ms ?? opts.defaultTimeoutMs,
-        },
-        args,
-        ctx.signal,
-      );
+      return await invoker.invoke(restSpecOf(row, row.url, auth, opts.defaultTimeoutMs), args, ctx.signal);
     } catch (error) {
       // Invalid arguments are a tool execution error the model can correct (MCP 2025-11-25, SEP-1303), not a protocol error.
       if (isAppError(error) && error.code === 'Invalid')

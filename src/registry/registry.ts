@@ -3,6 +3,7 @@ import type { GatewayFederation } from '../federation/discovery/gateway-federati
 import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
 import type { Store } from '../store/db.js';
 import { RegistryEvents } from './common/events.js';
+import { LookupCache } from './common/lookup-cache.js';
 import type { SecretCodec } from './common/upstream-auth.js';
 import { ToolService } from './tools/service.js';
 import { PromptService } from './prompts/service.js';
@@ -25,6 +26,8 @@ export interface RegistryOptions {
   federation?: GatewayFederation;
   /** TOOL_TIMEOUT in milliseconds (discovery of gateways without a timeout of their own). */
   defaultTimeoutMs?: number;
+  /** REGISTRY_CACHE_TTL in milliseconds for the lookups MCP calls make (0 or unset: no cache). */
+  cacheTtlMs?: number;
 }
 
 export interface Registry {
@@ -41,7 +44,8 @@ export interface Registry {
 
 export function createRegistry(opts: RegistryOptions): Registry {
   const events = new RegistryEvents();
-  const base = { store: opts.store, secrets: opts.secrets, events, metrics: opts.metrics };
+  const lookups = new LookupCache({ events, ttlMs: opts.cacheTtlMs ?? 0 });
+  const base = { store: opts.store, secrets: opts.secrets, events, metrics: opts.metrics, lookups };
   return {
     events,
     tools: new ToolService(base),

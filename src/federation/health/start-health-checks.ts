@@ -21,6 +21,8 @@ export interface HealthCheckDeps {
   /** This process's id in the `leases` table. */
   instanceId: string;
   log: { info(message: string): void; warn(message: string): void };
+  /** Told when a gateway's reachable flag flips, so cached gateway records are read again. */
+  events: { touched(): void };
   /** Overrides HEALTH_CHECK_INTERVAL (seconds) with milliseconds, for tests. */
   intervalMs?: number;
 }
@@ -34,10 +36,11 @@ export function startHealthChecks(deps: HealthCheckDeps): HealthChecker {
     intervalMs: deps.intervalMs ?? deps.config.healthCheckInterval * 1000,
     unhealthyThreshold: deps.config.unhealthyThreshold,
     defaultTimeoutMs: deps.config.toolTimeout * 1000,
-    onChange: (gatewayId, reachable, reason) =>
-      reachable
-        ? deps.log.info(`gateway ${gatewayId} is reachable again (${reason})`)
-        : deps.log.warn(`gateway ${gatewayId} is unreachable: ${reason}`),
+    onChange: (gatewayId, reachable, reason) => {
+      deps.events.touched();
+      if (reachable) deps.log.info(`gateway ${gatewayId} is reachable again (${reason})`);
+      else deps.log.warn(`gateway ${gatewayId} is unreachable: ${reason}`);
+    },
     log: (message) => deps.log.warn(message),
   });
   // A deleted, disabled or re-targeted gateway's pooled health connection goes with it.

@@ -15,6 +15,7 @@ import { GatewaysRepo, type GatewayRowUpdate, type OwnedCounts } from '../../sto
 import type { GatewayRow } from '../../store/schema.js';
 import { uniqueViolationColumn } from '../../store/unique-violation.js';
 import type { RegistryEvents } from '../common/events.js';
+import type { LookupCache } from '../common/lookup-cache.js';
 import { normalizeBody } from '../common/input.js';
 import { toPage, type ListFilter, type Page } from '../common/pagination.js';
 import {
@@ -37,6 +38,8 @@ export interface GatewayServiceOptions {
   federation?: GatewayFederation | undefined;
   /** TOOL_TIMEOUT in milliseconds, for gateways without a timeout of their own. */
   defaultTimeoutMs?: number | undefined;
+  /** Short-lived cache of the lookups an MCP call makes; none when absent. */
+  lookups?: LookupCache;
 }
 
 /** A gateway with its credentials in clear, for federation only. */
@@ -63,6 +66,7 @@ export class GatewayService {
   readonly #repo: GatewaysRepo;
   readonly #secrets: SecretCodec;
   readonly #events: RegistryEvents;
+  readonly #lookups: LookupCache | undefined;
   readonly #federation: GatewayFederation | undefined;
   readonly #defaultTimeoutMs: number;
   /** The last sync write queued per gateway: a refresh and a list_changed re-sync never interleave here. */
@@ -75,6 +79,7 @@ export class GatewayService {
     this.#events = opts.events;
     this.#federation = opts.federation;
     this.#defaultTimeoutMs = opts.defaultTimeoutMs ?? 60_000;
+    this.#lookups = opts.lookups;
   }
 
   /** Validates, checks the target, discovers (outside any transaction), then stores the gateway and all it offers at once. */
@@ -168,6 +173,7 @@ export class GatewayService {
       return found === undefined ? undefined : this.#sync(trx, next, found, principal);
     });
     // Sessions and children opened with the old target or credentials must not serve another call.
+    this.#events.touched();
     if (retarget) await this.#federation?.release(id);
     this.#announceSync(report);
     return this.get(id);
@@ -189,6 +195,7 @@ export class GatewayService {
       }
       return repo.setOwnedEnabled(id, enabled, now);
     });
+    this.#events.touched();
     if (!enabled) await this.#federation?.release(id);
     this.#announce(changed);
     return this.get(id);
@@ -202,6 +209,7 @@ export class GatewayService {
       if (!(await repo.delete(id))) throw notFound('Gateway', id);
       return counts;
     });
+    this.#events.touched();
     await this.#federation?.release(id);
     this.#announce(owned);
   }
@@ -218,6 +226,7 @@ export class GatewayService {
       if (current === undefined) throw notFound('Gateway', id);
       return this.#sync(trx, current, found, principal);
     });
+    this.#events.touched();
     this.#announceSync(report);
     return { gatewayId: id, ...report.tools, ...report };
   }
@@ -232,7 +241,12 @@ export class GatewayService {
   }
 
   /** The gateway with its credentials decrypted, for the federation layer to connect with. */
-  async recordById(id: string): Promise<GatewayRecord | undefined> {
+  recordById(id: string): Promise<GatewayRecord | undefined> {
+    const load = () => this.#recordById(id);
+    return this.#lookups?.get(`gateway\0${id}`, load) ?? load();
+  }
+
+  async #recordById(id: string): Promise<GatewayRecord | undefined> {
     const row = await this.#repo.byId(id);
     if (row === undefined) return undefined;
     return { row, auth: openGatewayAuth(this.#secrets, row.auth_value) };

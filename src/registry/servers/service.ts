@@ -16,6 +16,7 @@ import { uniqueViolationColumn } from '../../store/unique-violation.js';
 import { parseWith } from '../../http/validation.js';
 import { flipEnabled } from '../common/entity-steps.js';
 import type { RegistryEvents } from '../common/events.js';
+import type { LookupCache } from '../common/lookup-cache.js';
 import { normalizeBody } from '../common/input.js';
 import { toPage, type ListFilter, type Page } from '../common/pagination.js';
 import { toServerRead, type ServerRead } from './read-model.js';
@@ -24,6 +25,8 @@ import { serverCreateSchema, serverUpdateSchema, type ServerUpdateInput } from '
 export interface ServerServiceOptions {
   store: Store;
   events: RegistryEvents;
+  /** Short-lived cache of the lookups an MCP call makes; none when absent. */
+  lookups?: LookupCache;
 }
 
 /** What the MCP layer needs to serve a virtual server. */
@@ -46,11 +49,13 @@ export class ServerService {
   readonly #store: Store;
   readonly #repo: ServersRepo;
   readonly #events: RegistryEvents;
+  readonly #lookups: LookupCache | undefined;
 
   constructor(opts: ServerServiceOptions) {
     this.#store = opts.store;
     this.#repo = new ServersRepo(opts.store.db);
     this.#events = opts.events;
+    this.#lookups = opts.lookups;
   }
 
   async create(body: unknown, principal: Principal): Promise<ServerRead> {
@@ -123,7 +128,12 @@ export class ServerService {
   }
 
   /** The server an MCP request is scoped to; NotFound when it is unknown or disabled (clients see no difference). */
-  async requireEnabled(id: string): Promise<ServerScope> {
+  requireEnabled(id: string): Promise<ServerScope> {
+    const load = () => this.#requireEnabled(id);
+    return this.#lookups?.get(`server\0${id}`, load) ?? load();
+  }
+
+  async #requireEnabled(id: string): Promise<ServerScope> {
     const row = await this.#repo.byId(id);
     if (row === undefined || row.enabled !== 1) throw notFound('Server', id);
     return { id: row.id, name: row.name, description: row.description };

@@ -7,6 +7,7 @@ import type { Store } from '../../store/db.js';
 import type { ToolRow, ToolRowUpdate } from '../../store/schema.js';
 import { flipEnabled, readWithMetrics, writeUnique } from '../common/entity-steps.js';
 import type { RegistryEvents } from '../common/events.js';
+import type { LookupCache } from '../common/lookup-cache.js';
 import { normalizeBody } from '../common/input.js';
 import { toPage, type ListFilter, type Page } from '../common/pagination.js';
 import {
@@ -28,6 +29,8 @@ export interface ToolServiceOptions {
   store: Store;
   secrets: SecretCodec;
   events: RegistryEvents;
+  /** Short-lived cache of the lookups an MCP call makes; none when absent. */
+  lookups?: LookupCache;
 }
 
 /** A tool with its credentials in clear, for the runtime only. */
@@ -41,8 +44,10 @@ export class ToolService {
   readonly #repo: ToolsRepo;
   readonly #secrets: SecretCodec;
   readonly #events: RegistryEvents;
+  readonly #lookups: LookupCache | undefined;
 
   constructor(opts: ToolServiceOptions) {
+    this.#lookups = opts.lookups;
     this.#store = opts.store;
     this.#repo = new ToolsRepo(opts.store.db);
     this.#secrets = opts.secrets;
@@ -190,7 +195,12 @@ export class ToolService {
   }
 
   /** MCP tools/call: the enabled tool `name` visible in the scope, credentials decrypted; NotFound otherwise. */
-  async callable(name: string, serverId?: string): Promise<ToolRecord> {
+  callable(name: string, serverId?: string): Promise<ToolRecord> {
+    const load = () => this.#callable(name, serverId);
+    return this.#lookups?.get(`tool\0${serverId ?? ''}\0${name}`, load) ?? load();
+  }
+
+  async #callable(name: string, serverId: string | undefined): Promise<ToolRecord> {
     const row = await this.#repo.byName(name);
     const visible =
       row !== undefined &&
