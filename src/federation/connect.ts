@@ -2,7 +2,6 @@
 import {
   Client,
   SSEClientTransport,
-  StreamableHTTPClientTransport,
   type ClientCapabilities,
   type ClientContext,
   type FetchLike,
@@ -14,12 +13,13 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { AppError } from '../errors/app-error.js';
-import type { GatewayAuth } from '../registry/common/upstream-auth.js';
 import type { HttpClient } from '../runtime/http-client.js';
 import { APP_VERSION } from '../version.js';
 import { describeConnectFailure } from './connect-failure.js';
 import type { OAuthTokenCache } from './oauth.js';
 import type { StdioProcesses, StdioUpstream } from './stdio-process.js';
+import { StreamableHttpUpstream } from './streamable/streamable-upstream.js';
+import { upstreamHeaders, type UpstreamHeaders } from './streamable/upstream-headers.js';
 import type { UpstreamSpec } from './upstream-spec.js';
 
 export interface ConnectOptions {
@@ -84,11 +84,11 @@ export async function connectUpstream(spec: UpstreamSpec, opts: ConnectOptions):
       if (opts.http === undefined)
         throw new AppError({ code: 'Internal', message: 'connectUpstream needs the guarded HTTP client' });
       url = opts.http.guard.checkUrl(spec.url);
-      const fetch = authorizedFetch(opts.http, spec.auth, opts.oauth, opts.headers ?? {});
+      const headers = upstreamHeaders(spec.auth, opts.oauth, opts.headers ?? {});
       transport =
         spec.transport === 'SSE'
-          ? new SSEClientTransport(url, { fetch })
-          : new StreamableHTTPClientTransport(url, { fetch });
+          ? new SSEClientTransport(url, { fetch: authorizedFetch(opts.http, headers) })
+          : new StreamableHttpUpstream({ url, dispatcher: opts.http.dispatcher, headers });
     }
   } catch (error) {
     throw failure(spec, error, url, timeoutMs);
@@ -172,53 +172,24 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Static credential headers; OAuth tokens are added per request by authorizedFetch. */
-export function staticAuthHeaders(auth: GatewayAuth | null): Array<[string, string]> {
-  if (auth === null) return [];
-  switch (auth.type) {
-    case 'basic':
-      return [
-        ['Authorization', `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`],
-      ];
-    case 'bearer':
-      return [['Authorization', `Bearer ${auth.token}`]];
-    case 'authheaders':
-      return Object.entries(auth.headers);
-    case 'oauth':
-      return [];
-  }
-}
-
 /**
- * A fetch over the guarded agent that adds the gateway's credentials to every request the SDK makes. With
- * OAuth, a 401 drops the cached token and the request is retried once with a fresh one.
+ * A fetch over the guarded agent that adds the gateway's credentials to every request the SDK's SSE transport
+ * makes. A 401 with an OAuth token drops it, and the request is retried once with a fresh one.
  */
-export function authorizedFetch(
-  http: HttpClient,
-  auth: GatewayAuth | null,
-  oauth: OAuthTokenCache | undefined,
-  extra: Readonly<Record<string, string>>,
-): FetchLike {
-  if (auth?.type === 'oauth' && oauth === undefined)
-    throw new AppError({ code: 'Internal', message: 'OAuth gateways need the token cache' });
-  const fixed = staticAuthHeaders(auth);
-  const send = async (input: string | URL, init: RequestInit | undefined, token: string | undefined) => {
-    const headers = new Headers(init?.headers);
-    for (const [k, v] of fixed) headers.set(k, v);
-    if (token !== undefined) headers.set('Authorization', `Bearer ${token}`);
-    for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+export function authorizedFetch(http: HttpClient, headers: UpstreamHeaders): FetchLike {
+  const send = async (input: string | URL, init: RequestInit | undefined) => {
+    const merged = new Headers(init?.headers);
+    for (const [k, v] of Object.entries(await headers.current())) merged.set(k, v);
     const response = await http.fetch(input, {
       ...(init as Parameters<HttpClient['fetch']>[1]),
-      headers: [...headers],
+      headers: [...merged],
     });
     return response as unknown as Response;
   };
-  if (auth?.type !== 'oauth' || oauth === undefined) return (input, init) => send(input, init, undefined);
   return async (input, init) => {
-    const first = await send(input, init, await oauth.token(auth));
-    if (first.status !== 401) return first;
-    oauth.invalidate(auth);
+    const first = await send(input, init);
+    if (first.status !== 401 || !headers.rejected()) return first;
     await first.body?.cancel().catch(() => undefined);
-    return send(input, init, await oauth.token(auth));
+    return send(input, init);
   };
 }

@@ -8,21 +8,20 @@ import {
   SdkError,
   SdkErrorCode,
   SseError,
-  StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
 import type { UpstreamConnection } from '../connect.js';
+import { StreamableHttpUpstream, UpstreamStreamLost } from '../streamable/streamable-upstream.js';
 import { ANY_RESULT } from './any-result.js';
 import type { CallRelay } from './call-relay.js';
 import type { ForwardContext } from './forward-context.js';
 import { tapNotifications, type InboundNotification } from './inbound-tap.js';
 
 /**
- * Transport errors after which the connection is gone for good: the Streamable HTTP transport exhausted its
- * stream reconnects (the SDK reports that only as this message), or a legacy SSE stream broke (its server-side
- * session dies with the stream).
+ * Transport errors after which the connection is gone for good: the Streamable HTTP upstream's event stream
+ * could not be reopened, or a legacy SSE stream broke (its server-side session dies with the stream).
  */
 function isConnectionLost(error: Error): boolean {
-  return SseError.isInstance(error) || /Maximum reconnection attempts/.test(error.message);
+  return error instanceof UpstreamStreamLost || SseError.isInstance(error);
 }
 
 const PROGRESS_PREFIX = 'mcpgw-';
@@ -214,7 +213,7 @@ export class UpstreamSession {
     if (this.#closed) return;
     this.#closed = true;
     const transport = this.#connection.client.transport;
-    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined)
+    if (transport instanceof StreamableHttpUpstream && transport.sessionId !== undefined)
       await withinMs(transport.terminateSession(), TERMINATE_BUDGET_MS);
     await this.#connection.close();
   }
