@@ -8,7 +8,7 @@ import type { OAuthTokenCache } from '../oauth.js';
 import type { StdioProcesses } from '../stdio-process.js';
 import type { ListKind } from './call-relay.js';
 import { Forwarder } from './forwarder.js';
-import { toForwardGateway } from './gateway-spec.js';
+import { toForwardGateway, type ForwardGateway } from './gateway-spec.js';
 import { withRequestFetch } from './request-fetch.js';
 
 export type ForwardedEvent =
@@ -35,10 +35,18 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   const { config } = deps;
   const defaultTimeoutMs = config.toolTimeout * 1000;
   const http = withRequestFetch(deps.http);
+  const forwardGateways = new WeakMap<object, ForwardGateway>();
   return new Forwarder({
     gateway: async (id) => {
       const record = await deps.gateways.recordById(id);
-      return record === undefined ? undefined : toForwardGateway(record.row, record.auth, defaultTimeoutMs);
+      if (record === undefined) return undefined;
+      // The same record comes back while the registry cache holds it: build its spec once.
+      let gateway = forwardGateways.get(record);
+      if (gateway === undefined) {
+        gateway = toForwardGateway(record.row, record.auth, defaultTimeoutMs);
+        forwardGateways.set(record, gateway);
+      }
+      return gateway;
     },
     open: (spec, opts) => connectUpstream(spec, { ...opts, http, stdio: deps.stdio, oauth: deps.oauth }),
     limits: {

@@ -47,9 +47,20 @@ class Entry {
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url').slice(0, 16);
 
 /** The connection-relevant part of a spec plus the passthrough credential: a change means a new session. */
+/** Per spec object (the registry's cache hands out the same one until the gateway changes) and passthrough value. */
+const fingerprints = new WeakMap<UpstreamSpec, Map<string, string>>();
+
 function fingerprintOf(spec: UpstreamSpec, authorization: string | undefined): string {
+  let byAuthorization = fingerprints.get(spec);
+  if (byAuthorization === undefined) fingerprints.set(spec, (byAuthorization = new Map<string, string>()));
+  const known = byAuthorization.get(authorization ?? '');
+  if (known !== undefined) return known;
   const { timeoutMs: _ignored, ...connection } = spec;
-  return digest(JSON.stringify([connection, authorization ?? null]));
+  const fingerprint = digest(JSON.stringify([connection, authorization ?? null]));
+  // Bounded: passthrough values come from clients.
+  if (byAuthorization.size >= 64) byAuthorization.clear();
+  byAuthorization.set(authorization ?? '', fingerprint);
+  return fingerprint;
 }
 
 export class UpstreamPool {
