@@ -43,15 +43,29 @@ export function createPrometheusMetrics(opts: { version: string }): PrometheusMe
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
     registers: [registry],
   });
+  // Label children looked up once: labels() hashes its values on every call, and these run on every request.
+  // Bounded: kinds, outcomes, methods, route patterns and statuses are all finite.
+  const children = new Map<string, { inc(): void } | { observe(value: number): void }>();
+  const child = <T extends { inc(): void } | { observe(value: number): void }>(
+    key: string,
+    make: () => T,
+  ): T => {
+    let found = children.get(key) as T | undefined;
+    if (found === undefined) children.set(key, (found = make()));
+    return found;
+  };
   return {
     registry,
     contentType: registry.contentType,
     observeCall(sample) {
-      calls.labels(sample.kind, sample.success ? 'success' : 'failure').inc();
-      callSeconds.labels(sample.kind).observe(sample.responseTime);
+      const outcome = sample.success ? 'success' : 'failure';
+      child(`c\0${sample.kind}\0${outcome}`, () => calls.labels(sample.kind, outcome)).inc();
+      child(`d\0${sample.kind}`, () => callSeconds.labels(sample.kind)).observe(sample.responseTime);
     },
     observeHttp(method, route, status, seconds) {
-      httpSeconds.labels(method, route, String(status)).observe(seconds);
+      child(`h\0${method}\0${route}\0${status}`, () =>
+        httpSeconds.labels(method, route, String(status)),
+      ).observe(seconds);
     },
     render: () => registry.metrics(),
   };
