@@ -302,6 +302,13 @@ export class StreamableHttpUpstream implements Transport {
         });
         if (answer.statusCode === 405) return void (await answer.body.dump());
         if (answer.statusCode !== 200) throw await this.#httpError('GET', answer);
+        if (mediaType(answer) !== 'text/event-stream') {
+          await answer.body.dump();
+          throw new SdkError(
+            SdkErrorCode.ClientHttpUnexpectedContent,
+            `The upstream's event stream answered with ${header(answer, 'content-type') ?? 'no content type'}`,
+          );
+        }
         failures = 0;
         lastId = (await this.#consume(answer.body, new Set())) ?? lastId;
       } catch (error) {

@@ -193,6 +193,13 @@ describe('StreamableHttpUpstream', () => {
     await expect.poll(() => lost.errors.length, { timeout: 2000 }).toBe(1);
     expect(lost.errors[0]).toBeInstanceOf(UpstreamStreamLost);
     expect(seen.filter((s) => s.method === 'GET').length).toBeGreaterThanOrEqual(3);
+
+    // A GET answered with something that is not an event stream is a failure too, not a stream to read.
+    script = (req, res) => (req.method === 'POST' ? void res.writeHead(202).end() : json(res, {}));
+    const notSse = transport();
+    await notSse.t.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await expect.poll(() => notSse.errors.length, { timeout: 2000 }).toBe(1);
+    expect(notSse.errors[0]!.message).toMatch(/answered with application\/json/);
   });
 
   it('retries once after a 401 when the credentials can be renewed (OAuth), with the new ones', async () => {
