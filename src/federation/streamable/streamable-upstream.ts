@@ -19,7 +19,7 @@ export interface StreamableHttpUpstreamOptions {
   headers: UpstreamHeaders;
   /** Largest JSON body or SSE event accepted from the upstream, in bytes (default 32 MiB). */
   maxMessageBytes?: number;
-  /** Consecutive failed reconnects of a broken stream before it is given up (default 2). */
+  /** Retries after a stream's first failed reconnect (default 2): three failures in a row give it up. */
   reconnectAttempts?: number;
   /** First reconnect delay; it grows 1.5x per attempt unless the server sent `retry:` (default 1 s). */
   reconnectDelayMs?: number;
