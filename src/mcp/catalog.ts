@@ -125,6 +125,8 @@ export interface McpCatalog {
    * Optional; a failure upstream does not fail the client's subscription.
    */
   watchResource?(scope: CatalogScope, uri: string, subscribed: boolean, ctx: CallContext): Promise<void>;
+  /** The client of session `sessionId` set its log level (relayed to its upstream sessions that log). */
+  clientLogLevelChanged?(sessionId: string, level: LoggingLevel): void;
   /** The client of session `sessionId` sent notifications/roots/list_changed (relayed to its upstream sessions). */
   clientRootsChanged?(sessionId: string): void;
   /** Registers a listener for registry changes; returns the function that removes it. */

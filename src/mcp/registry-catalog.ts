@@ -228,6 +228,10 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
       await federated?.watchResource(uri, subscribed, scope.serverId, ctx);
     },
 
+    clientLogLevelChanged(sessionId, level) {
+      opts.forwarder?.clientLogLevelChanged(sessionId, level);
+    },
+
     clientRootsChanged(sessionId) {
       opts.forwarder?.clientRootsChanged(sessionId);
     },

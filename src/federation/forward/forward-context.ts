@@ -1,5 +1,5 @@
 // ForwardContext: what the forwarder needs of the call it serves (the MCP layer's CallContext has this shape).
-import type { ClientCapabilities, ProgressToken } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, LoggingLevel, ProgressToken } from '@modelcontextprotocol/client';
 
 export type RelayedRequestMethod = 'sampling/createMessage' | 'elicitation/create' | 'roots/list';
 
@@ -18,6 +18,8 @@ export interface ForwardContext {
   /** The request's `_meta`: passed on upstream (with our own progress token in place of the client's). */
   readonly meta?: Readonly<Record<string, unknown>>;
   readonly clientCapabilities: ClientCapabilities;
+  /** The level the client set with logging/setLevel: upstream sessions that log are told it before a call. */
+  readonly logLevel?: LoggingLevel;
   /** X-Upstream-Authorization, sent as Authorization to passthrough_auth gateways only. */
   readonly upstreamAuthorization?: string;
   sendNotification(notification: { method: string; params?: Record<string, unknown> }): Promise<void>;

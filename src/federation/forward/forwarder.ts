@@ -4,6 +4,7 @@ import type {
   CompleteRequestParams,
   CompleteResult,
   GetPromptResult,
+  LoggingLevel,
   ReadResourceResult,
 } from '@modelcontextprotocol/client';
 import { AppError } from '../../errors/app-error.js';
@@ -131,6 +132,11 @@ export class Forwarder {
     await this.#forward(gatewayId, method, { uri }, ctx, undefined, (session) =>
       session.watch(uri, subscribed),
     );
+  }
+
+  /** Passes a client's logging/setLevel on to the upstream sessions its session has open now (later ones get it on their first call). */
+  clientLogLevelChanged(sessionId: string, level: LoggingLevel): void {
+    for (const session of this.#pool.sessionsOf(sessionId)) session.setLogLevel(level);
   }
 
   /** Tells every upstream session of a downstream session that its client's roots changed. */

@@ -8,6 +8,7 @@ import {
   SdkError,
   SdkErrorCode,
   SseError,
+  type LoggingLevel,
 } from '@modelcontextprotocol/client';
 import type { UpstreamConnection } from '../connect.js';
 import { StreamableHttpUpstream, UpstreamStreamLost } from '../streamable/streamable-upstream.js';
@@ -90,6 +91,8 @@ export class UpstreamSession {
   #nextToken = 0;
   /** Resources this session subscribed to upstream: the client expects their updates, so it is not idle. */
   readonly #watching = new Set<string>();
+  /** The level this upstream was last asked to log at (it logs as it pleases until told). */
+  #logLevel: LoggingLevel | undefined;
   #lastUsed: number;
   #inflight = 0;
   #closed = false;
@@ -190,6 +193,7 @@ export class UpstreamSession {
       });
     const sent = withMeta(params, ctx.meta, token);
     try {
+      if (ctx.logLevel !== undefined) this.setLogLevel(ctx.logLevel);
       return await this.#connection.client.request({ method, params: sent }, ANY_RESULT, {
         signal: AbortSignal.any([ctx.signal, this.#lost.signal]),
         timeout: timeoutMs,
@@ -200,6 +204,17 @@ export class UpstreamSession {
       this.#inflight -= 1;
       this.#lastUsed = this.#now();
     }
+  }
+
+  /**
+   * Asks the upstream to log at `level` (the client's logging/setLevel), when it declared logging and was not
+   * told this level already. Not awaited: it is advice (sent ahead of the call that follows, on the same
+   * connection), and a refusal or a slow answer is not the client's problem: the gateway filters by level too.
+   */
+  setLogLevel(level: LoggingLevel): void {
+    if (level === this.#logLevel || this.#connection.capabilities.logging === undefined) return;
+    this.#logLevel = level;
+    void this.#connection.client.setLoggingLevel(level).catch(() => undefined);
   }
 
   /** Relays the client's notifications/roots/list_changed (when the upstream was told the client has roots). */

@@ -46,6 +46,8 @@ export const lifecycleMethods: Record<string, MethodSpec> = {
     handler: async (ctx, params) => {
       const { level } = parseParams('SetLevelRequestParams', params);
       await ctx.peer.setState({ logLevel: level });
+      if (ctx.peer.sessionId !== undefined)
+        ctx.options.catalog.clientLogLevelChanged?.(ctx.peer.sessionId, level);
       return {};
     },
   },

@@ -80,6 +80,11 @@ function everythingish(log: string[]): InMemoryUpstream {
       content: [],
       structuredContent: { meta: ctx.mcpReq._meta ?? null },
     }));
+    server.registerTool('chatty', {}, async (ctx) => {
+      await ctx.mcpReq.log('debug', 'detail');
+      await ctx.mcpReq.log('error', 'trouble');
+      return { content: [] };
+    });
     server.registerTool('announce', {}, () => {
       server.sendToolListChanged();
       return { content: [] };
@@ -160,6 +165,21 @@ describe('Forwarder', () => {
     const error = await f.getPrompt('g1', 'missing', {}, clientContext()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JsonRpcError);
     expect((error as JsonRpcError).code).toBe(-32602);
+  });
+
+  it("tells the upstream the client's log level: before a call of a session that set one, and when it changes", async () => {
+    const f = build(everythingish([]));
+    const levels = async (ctx: ReturnType<typeof clientContext>) => {
+      await f.callTool('g1', 'chatty', {}, ctx);
+      return ctx.notifications.map((n) => n.params?.level);
+    };
+    expect(await levels(clientContext({ sessionId: 's1' }))).toEqual(['debug', 'error']);
+    // The upstream itself stops sending what the client does not want (the gateway filters too, elsewhere).
+    expect(await levels(clientContext({ sessionId: 's1', logLevel: 'error' }))).toEqual(['error']);
+    f.clientLogLevelChanged('s1', 'debug');
+    expect(await levels(clientContext({ sessionId: 's1' }))).toEqual(['debug', 'error']);
+    // Another session's upstream session was never told anything.
+    expect(await levels(clientContext({ sessionId: 's2' }))).toEqual(['debug', 'error']);
   });
 
   it('gives each downstream session its own upstream session and reuses it for every call', async () => {

@@ -1,5 +1,5 @@
 // A real SDK v2 McpServer per opened connection, linked to the forwarder's client in memory (one server = one upstream session).
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { Client, InMemoryTransport, type LoggingLevel } from '@modelcontextprotocol/client';
 import { McpServer } from '@modelcontextprotocol/server';
 import type { UpstreamConnection } from '../../../../src/federation/connect.js';
 import type { ForwardContext } from '../../../../src/federation/forward/forward-context.js';
@@ -111,6 +111,7 @@ export function clientContext(
     capabilities?: Record<string, unknown>;
     upstreamAuthorization?: string;
     meta?: Record<string, unknown>;
+    logLevel?: LoggingLevel;
     answer?: (method: string, params: unknown) => Promise<unknown>;
   } = {},
 ): RecordingContext {
@@ -126,6 +127,7 @@ export function clientContext(
       ? {}
       : { upstreamAuthorization: opts.upstreamAuthorization }),
     ...(opts.meta === undefined ? {} : { meta: opts.meta }),
+    ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel }),
     clientCapabilities: opts.capabilities ?? {},
     notifications,
     requests,
