@@ -20,8 +20,12 @@ export class LiveSession implements McpPeer {
   readonly sessionId: string;
   readonly scope: CatalogScope;
   readonly inflight = new InflightRequests();
+  /** When this instance last wrote the session's last use to the store (performance.now() ms; 0: never). */
+  touchedAt = 0;
   readonly #outgoing: OutgoingRequests;
   readonly #closed = new AbortController();
+  /** The record as last read or written by this instance (Streamable HTTP reads it on every request). */
+  #latest: SessionRecord;
 
   constructor(
     record: SessionRecord,
@@ -30,6 +34,7 @@ export class LiveSession implements McpPeer {
     readonly channel: SessionChannel,
   ) {
     this.sessionId = record.id;
+    this.#latest = record;
     this.scope = record.serverId === null ? {} : { serverId: record.serverId };
     this.#outgoing = new OutgoingRequests((message, related) => this.send(message, related));
   }
@@ -38,17 +43,28 @@ export class LiveSession implements McpPeer {
     return this.#closed.signal;
   }
 
-  async state(): Promise<PeerState> {
-    const record = await this.#record();
-    return {
+  /**
+   * What initialize and logging/setLevel recorded, as of the record this request was resolved with: not read
+   * again (with CACHE_TYPE=database that was a second query on every call).
+   */
+  state(): Promise<PeerState> {
+    const record = this.#latest;
+    return Promise.resolve({
       protocolVersion: record.protocolVersion,
       clientCapabilities: record.clientCapabilities,
       logLevel: record.logLevel,
-    };
+    });
+  }
+
+  /** The record the session hub just read from the store for a request of this session. */
+  seen(record: SessionRecord): void {
+    this.#latest = record;
   }
 
   async setState(patch: SessionPatch): Promise<void> {
-    if ((await this.store.update(this.sessionId, patch)) === undefined) throw this.#gone();
+    const updated = await this.store.update(this.sessionId, patch);
+    if (updated === undefined) throw this.#gone();
+    this.#latest = updated;
   }
 
   async subscribe(uri: string): Promise<void> {

@@ -72,6 +72,7 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
     logger,
     maxSessionsPerPrincipal: limits.maxSessionsPerPrincipal,
     sweepIntervalMs: Math.min(60_000, config.sessionTtl * 1000),
+    touchIntervalMs: Math.min(60_000, config.sessionTtl * 100),
   });
   const dispatcher = new Dispatcher(
     {

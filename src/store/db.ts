@@ -7,6 +7,7 @@ import pg from 'pg';
 import { AppError } from '../errors/app-error.js';
 import type { Database } from './schema.js';
 import { LockingSqliteDialect } from './sqlite-dialect.js';
+import { withStatementCache } from './sqlite-statements.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -61,7 +62,9 @@ export function openStore(url: string, opts: OpenOptions = {}): Store {
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 10000');
     handle.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new LockingSqliteDialect({ database: handle }) });
+    const db = new Kysely<Database>({
+      dialect: new LockingSqliteDialect({ database: withStatementCache(handle) }),
+    });
     return { db, dialect: 'sqlite', describe: `sqlite ${parsed.target}`, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
