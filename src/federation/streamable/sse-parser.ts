@@ -86,11 +86,11 @@ export class SseParser {
     this.#id = undefined;
     const event = this.#event;
     this.#event = undefined;
-    if (this.#data.length === 0) return;
     const data = this.#data.join('\n');
     this.#data = [];
     this.#dataChars = 0;
-    this.#opts.onEvent({ event, data });
+    // As the spec says: no data, or one empty `data:` line (a resumption server's priming event), is no event.
+    if (data !== '') this.#opts.onEvent({ event, data });
   }
 
   #tooBig(): never {

@@ -37,9 +37,12 @@ describe('SseParser', () => {
     ]);
   });
 
-  it('ignores comments (keep-alives), reports ids of events without data and the retry field', () => {
-    const out = parse([': keep-alive\n\nid: 1\ndata:\n\nid: 2\n\nretry: 1500\nretry: soon\n\n']);
-    expect(out.events).toEqual([{ event: undefined, data: '' }]);
+  it('ignores comments (keep-alives) and events without data, but reports their ids and the retry field', () => {
+    // `id: 1` + an empty `data:` is what a resumption server sends first: a priming event, not a message.
+    const out = parse([
+      ': keep-alive\n\nid: 1\ndata:\n\nid: 2\n\nretry: 1500\nretry: soon\n\ndata:\ndata:\n\n',
+    ]);
+    expect(out.events).toEqual([{ event: undefined, data: '\n' }]);
     expect(out.ids).toEqual(['1', '2']);
     expect(out.retries).toEqual([1500]);
   });
