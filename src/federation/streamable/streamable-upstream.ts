@@ -1,4 +1,4 @@
-// StreamableHttpUpstream: the client end of a Streamable HTTP MCP session, on undici's request() over the guarded agent.
+// StreamableHttpUpstream: the client end of a Streamable HTTP MCP session, over the guarded undici agent.
 import { setMaxListeners } from 'node:events';
 import {
   SdkError,
@@ -7,7 +7,8 @@ import {
   type JSONRPCMessage,
   type Transport,
 } from '@modelcontextprotocol/client';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { exchange, type Answer, type AnswerBody } from './http-exchange.js';
 import { readMessage, type RequestKey } from './messages.js';
 import { SseParser } from './sse-parser.js';
 import type { UpstreamHeaders } from './upstream-headers.js';
@@ -33,9 +34,6 @@ export class UpstreamStreamLost extends Error {
 const ACCEPT = 'application/json, text/event-stream';
 const MAX_REDIRECTS = 3;
 const ERROR_BODY_BYTES = 8 * 1024;
-
-type Answer = Dispatcher.ResponseData;
-type Body = Answer['body'];
 
 const header = (answer: Answer, name: string): string | undefined => {
   const value = answer.headers[name];
@@ -99,7 +97,11 @@ export class StreamableHttpUpstream implements Transport {
         return;
       }
       const type = mediaType(answer);
-      if (type === 'application/json') return this.#deliver(await this.#readAll(answer.body), outgoing.key);
+      if (type === 'application/json')
+        return this.#deliver(
+          await answer.body.text(this.#opts.maxMessageBytes, { truncate: false }),
+          outgoing.key,
+        );
       if (type !== 'text/event-stream') {
         throw new SdkError(
           SdkErrorCode.ClientHttpUnexpectedContent,
@@ -152,12 +154,12 @@ export class StreamableHttpUpstream implements Transport {
       if (opts.session && this.#sessionId !== undefined) headers['mcp-session-id'] = this.#sessionId;
       if (this.#protocolVersion !== undefined) headers['mcp-protocol-version'] = this.#protocolVersion;
       if (opts.lastEventId !== undefined) headers['last-event-id'] = opts.lastEventId;
-      const answer = await request(url, {
+      const answer = await exchange(this.#opts.dispatcher, {
+        url,
         method,
         headers,
         ...(body === undefined ? {} : { body }),
         signal: this.#closing.signal,
-        dispatcher: this.#opts.dispatcher,
       });
       if (answer.statusCode === 401 && !retried && this.#opts.headers.rejected()) {
         retried = true;
@@ -183,7 +185,7 @@ export class StreamableHttpUpstream implements Transport {
   }
 
   async #httpError(method: string, answer: Answer): Promise<SdkHttpError> {
-    const text = (await this.#readAll(answer.body, ERROR_BODY_BYTES).catch(() => '')).trim();
+    const text = (await answer.body.text(ERROR_BODY_BYTES, { truncate: true }).catch(() => '')).trim();
     const location = header(answer, 'location');
     const redirect = location === undefined ? '' : ` (redirect to ${location} not followed)`;
     return new SdkHttpError(
@@ -191,21 +193,6 @@ export class StreamableHttpUpstream implements Transport {
       `Error ${method}ing to endpoint: HTTP ${answer.statusCode}${redirect}${text === '' ? '' : `: ${text.slice(0, 500)}`}`,
       { status: answer.statusCode, statusText: '', text },
     );
-  }
-
-  async #readAll(body: Body, limit = this.#opts.maxMessageBytes): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        body.destroy();
-        if (limit < this.#opts.maxMessageBytes) break;
-        throw new Error(`the upstream's answer is larger than ${limit} bytes`);
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
   }
 
   /** Hands a JSON body (one message or a batch) to the client; `awaited` must be among the responses. */
@@ -225,7 +212,7 @@ export class StreamableHttpUpstream implements Transport {
    * Reads an SSE stream to its end, handing each message to the client; responses leave `pending`. Returns
    * the last event id seen (where a resumed stream starts), undefined when the server sent none.
    */
-  async #consume(body: Body, pending: Set<RequestKey>): Promise<string | undefined> {
+  async #consume(body: AnswerBody, pending: Set<RequestKey>): Promise<string | undefined> {
     let lastId: string | undefined;
     const parser = new SseParser({
       maxEventChars: this.#opts.maxMessageBytes,
@@ -252,7 +239,7 @@ export class StreamableHttpUpstream implements Transport {
       },
     });
     try {
-      for await (const chunk of body as AsyncIterable<Buffer>) parser.push(chunk);
+      await body.read((chunk) => parser.push(chunk));
     } catch (error) {
       if (this.#closed) throw error;
       // A broken stream: resumable from lastId when the server numbered its events.

@@ -1,0 +1,159 @@
+// exchange(): one HTTP request through an undici dispatcher, its answer's body handed over chunk by chunk.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+
+export interface ExchangeRequest {
+  url: URL;
+  method: 'GET' | 'POST' | 'DELETE';
+  headers: Record<string, string>;
+  body?: string;
+  /** Aborts the request, or its body once the answer started. */
+  signal: AbortSignal;
+}
+
+export interface Answer {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: AnswerBody;
+}
+
+/**
+ * Why not undici's request(): it wraps every answer in a Readable stream read through an async iterator, which
+ * cost a forwarded call about twice the client-side CPU of handing the chunks over directly (0.12 vs 0.05-0.08
+ * ms per call against server-everything, measured with process.cpuUsage over 8,000 calls).
+ */
+export function exchange(dispatcher: Dispatcher, req: ExchangeRequest): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const { signal } = req;
+    let controller: Dispatcher.DispatchController | undefined;
+    let body: AnswerBody | undefined;
+    const onAbort = (): void => {
+      const reason = signal.reason instanceof Error ? signal.reason : new Error('aborted');
+      if (controller !== undefined && !controller.aborted) controller.abort(reason);
+      else if (controller === undefined) reject(reason);
+    };
+    const finish = (): void => signal.removeEventListener('abort', onAbort);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispatcher.dispatch(
+      {
+        origin: req.url.origin,
+        path: `${req.url.pathname}${req.url.search}`,
+        method: req.method,
+        headers: req.headers,
+        ...(req.body === undefined ? {} : { body: req.body }),
+      },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (signal.aborted) c.abort(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        },
+        onResponseStart(c, statusCode, headers) {
+          if (statusCode < 200) return; // 1xx: the real answer follows
+          body = new AnswerBody((reason) => c.abort(reason));
+          resolve({ statusCode, headers, body });
+        },
+        onResponseData(_c, chunk) {
+          body?.push(chunk);
+        },
+        onResponseEnd() {
+          finish();
+          body?.end();
+        },
+        onResponseError(_c, error) {
+          finish();
+          if (body === undefined) reject(error);
+          else body.fail(error);
+        },
+      },
+    );
+  });
+}
+
+/** An answer's body: chunks are kept until read() takes them (it is read once), then passed on as they come. */
+export class AnswerBody {
+  #chunks: Buffer[] = [];
+  #reader: ((chunk: Buffer) => void) | undefined;
+  #done = false;
+  #error: Error | undefined;
+  #settle: ((error?: Error) => void) | undefined;
+
+  constructor(private readonly abort: (reason: Error) => void) {}
+
+  push(chunk: Buffer): void {
+    if (this.#reader === undefined) this.#chunks.push(chunk);
+    else this.#deliver(chunk);
+  }
+
+  end(): void {
+    this.#done = true;
+    this.#settle?.();
+  }
+
+  fail(error: Error): void {
+    this.#done = true;
+    this.#error = error;
+    this.#settle?.(error);
+  }
+
+  /** Hands every chunk to `onChunk`; settles when the body ends. A throwing `onChunk` aborts the request. */
+  read(onChunk: (chunk: Buffer) => void): Promise<void> {
+    if (this.#reader !== undefined) throw new Error('an answer body is read once');
+    return new Promise<void>((resolve, reject) => {
+      this.#settle = (error) => {
+        this.#settle = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      this.#reader = onChunk;
+      const buffered = this.#chunks;
+      this.#chunks = [];
+      for (const chunk of buffered) this.#deliver(chunk);
+      if (this.#done) this.#settle?.(this.#error);
+    });
+  }
+
+  /** The whole body as UTF-8; past `limit` bytes it stops reading (and aborts) unless `truncate` is false. */
+  async text(limit: number, opts: { truncate: boolean }): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const tooBig = new Error(`the upstream's answer is larger than ${limit} bytes`);
+    try {
+      await this.read((chunk) => {
+        if (size + chunk.length > limit) {
+          chunks.push(chunk.subarray(0, limit - size));
+          throw tooBig;
+        }
+        size += chunk.length;
+        chunks.push(chunk);
+      });
+    } catch (error) {
+      if (error !== tooBig || !opts.truncate) throw error;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Reads and drops the rest (keeps the connection reusable); failures do not matter here. */
+  dump(): Promise<void> {
+    if (this.#reader !== undefined) return Promise.resolve();
+    return this.read(() => undefined).catch(() => undefined);
+  }
+
+  /** Stops a body nobody will read further (an answer left behind when the call ended). */
+  destroy(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.abort(new Error('the answer was not read to its end'));
+  }
+
+  #deliver(chunk: Buffer): void {
+    try {
+      this.#reader?.(chunk);
+    } catch (error) {
+      const reason = error instanceof Error ? error : new Error(String(error));
+      this.#done = true;
+      this.abort(reason);
+      this.#settle?.(reason);
+    }
+  }
+}
