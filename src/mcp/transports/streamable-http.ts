@@ -9,13 +9,14 @@
 // status codes (404 unknown session, 400 missing session or bad MCP-Protocol-Version) in one place.
 // From the SDK we take the wire vocabulary: types, param schemas, and `classifyInboundRequest`, the
 // SDK's own era classifier, so the stateless revision is recognised exactly as the SDK client sends it.
-import { classifyInboundRequest } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/server';
 import type { Dispatcher } from '../dispatcher.js';
 import type { LiveSession } from '../live-session.js';
 import {
   classifyMessage,
   idKey,
   INVALID_REQUEST,
+  isRecord,
   JsonRpcError,
   type RequestId,
 } from '../protocol/json-rpc.js';
@@ -55,6 +56,7 @@ export class StreamableHttp {
         undefined,
         406,
       );
+    if (isPlainSessionMessage(body, req.headers)) return this.#postSession(http, body);
     const route = classifyInboundRequest({
       httpMethod: 'POST',
       body,
@@ -165,6 +167,20 @@ export class StreamableHttp {
       onKeepAlive: touch,
     });
   }
+}
+
+/**
+ * The common case, decided without the SDK's classifier (which parses the body with zod three times): one
+ * JSON-RPC request or notification that names a session revision or none, with no 2026-07-28 envelope claim
+ * and no Mcp-Method header. The classifier routes exactly these to the session path too; it sees the rest.
+ */
+function isPlainSessionMessage(body: unknown, headers: HttpExchange['req']['headers']): boolean {
+  if (!isRecord(body) || body.jsonrpc !== '2.0' || typeof body.method !== 'string') return false;
+  if (headers['mcp-method'] !== undefined) return false;
+  const version = headerOf(headers['mcp-protocol-version'])?.trim();
+  if (version !== undefined && !isSessionVersion(version)) return false;
+  const meta = isRecord(body.params) ? body.params._meta : undefined;
+  return !(isRecord(meta) && PROTOCOL_VERSION_META_KEY in meta);
 }
 
 function channelOf(session: LiveSession): StreamableChannel {
