@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { Store } from '../store/db.js';
+import { reusableQuery } from '../store/reusable-query.js';
 import {
   decodeSessionBody,
   encodeSessionBody,
@@ -30,6 +31,8 @@ interface SessionRow {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const ID_MARKER = '\u0000session-id';
+const CUTOFF_MARKER = '\u0000cutoff';
 
 export class DatabaseSessionStore implements SessionStore {
   readonly #db: Store['db'];
@@ -38,6 +41,8 @@ export class DatabaseSessionStore implements SessionStore {
   readonly #now: () => number;
   readonly #sweepMs: number;
   #nextSweep = 0;
+  /** get(): the query of every session request, compiled once. */
+  readonly #selectLive: (values: readonly [id: string, cutoff: string]) => Promise<SessionRow[]>;
 
   constructor(opts: DatabaseSessionStoreOptions) {
     this.#db = opts.store.db;
@@ -45,6 +50,10 @@ export class DatabaseSessionStore implements SessionStore {
     this.#ttlMs = opts.ttlSeconds * 1000;
     this.#now = opts.now ?? Date.now;
     this.#sweepMs = Math.max(1000, (opts.sweepIntervalSeconds ?? opts.ttlSeconds / 10) * 1000);
+    this.#selectLive = reusableQuery(this.#db, this.#liveRowQuery(this.#db, ID_MARKER, CUTOFF_MARKER), [
+      ID_MARKER,
+      CUTOFF_MARKER,
+    ]);
   }
 
   async create(init: NewSession): Promise<SessionRecord> {
@@ -64,7 +73,7 @@ export class DatabaseSessionStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    const row = await this.#liveRow(this.#db, id);
+    const [row] = await this.#selectLive([id, this.#cutoff()]);
     return row === undefined ? undefined : toRecord(row);
   }
 
@@ -125,13 +134,17 @@ export class DatabaseSessionStore implements SessionStore {
 
   /** `lock` takes the row lock on PostgreSQL (inside a transaction); SQLite has no FOR UPDATE and needs none. */
   #liveRow(db: Store['db'], id: string, lock = false): Promise<SessionRow | undefined> {
+    return this.#liveRowQuery(db, id, this.#cutoff())
+      .$if(lock && this.#dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
+  }
+
+  #liveRowQuery(db: Store['db'], id: string, cutoff: string) {
     return db
       .selectFrom('mcp_sessions')
       .select(['session_id', 'created_at', 'last_accessed', 'data'])
       .where('session_id', '=', id)
-      .where('last_accessed', '>', this.#cutoff())
-      .$if(lock && this.#dialect === 'postgres', (q) => q.forUpdate())
-      .executeTakeFirst();
+      .where('last_accessed', '>', cutoff);
   }
 
   /**
