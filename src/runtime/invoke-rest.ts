@@ -84,6 +84,9 @@ export function createRestInvoker(opts: RestInvokerOptions): RestInvoker {
           ...(req.body === undefined ? {} : { body: req.body }),
           signal: controller.signal,
           idempotent: false, // a call that may have reached the upstream is never replayed
+          // The tool's own timeout (above) ends the call, not undici's 300 s defaults: timeout_ms may be longer.
+          headersTimeout: 0,
+          bodyTimeout: 0,
         });
         const ok = response.statusCode >= 200 && response.statusCode < 300;
         const { bytes, truncated } = await readCappedBody(

@@ -9,6 +9,8 @@ export interface ExchangeRequest {
   body?: string;
   /** Aborts the request, or its body once the answer started. */
   signal: AbortSignal;
+  /** No headers or body timeout of undici's (300 s each): `signal` is then the only end besides the peer's. */
+  unbounded?: boolean;
 }
 
 export interface Answer {
@@ -42,6 +44,7 @@ export function exchange(dispatcher: Dispatcher, req: ExchangeRequest): Promise<
         method: req.method,
         headers: req.headers,
         ...(req.body === undefined ? {} : { body: req.body }),
+        ...(req.unbounded === true ? { headersTimeout: 0, bodyTimeout: 0 } : {}),
       },
       {
         onRequestStart(c) {

@@ -9,7 +9,7 @@ import {
 } from '@modelcontextprotocol/client';
 import type { Dispatcher } from 'undici';
 import { exchange, type Answer, type AnswerBody } from './http-exchange.js';
-import { readMessage, type RequestKey } from './messages.js';
+import { readMessage, type MessageShape, type RequestKey } from './messages.js';
 import { SseParser } from './sse-parser.js';
 import type { UpstreamHeaders } from './upstream-headers.js';
 
@@ -56,6 +56,8 @@ export class StreamableHttpUpstream implements Transport {
 
   readonly #opts: Required<StreamableHttpUpstreamOptions>;
   readonly #closing = new AbortController();
+  /** Requests whose answers are being read, by JSON-RPC id. */
+  readonly #calls = new Map<RequestKey, AbortController>();
   #sessionId: string | undefined;
   #protocolVersion: string | undefined;
   #serverRetryMs: number | undefined;
@@ -85,8 +87,27 @@ export class StreamableHttpUpstream implements Transport {
    */
   async send(message: JSONRPCMessage): Promise<void> {
     const outgoing = readMessage(message);
+    if (outgoing.kind !== 'request') return this.#post(message, outgoing);
+    // A request's exchange lives as long as the call: no undici timeouts (a tool may run for an hour); the
+    // client's own timeout or cancellation ends it, through the notifications/cancelled it sends.
+    const call = new AbortController();
+    this.#calls.set(outgoing.key, call);
+    try {
+      return await this.#post(message, outgoing, call.signal);
+    } finally {
+      if (this.#calls.get(outgoing.key) === call) this.#calls.delete(outgoing.key);
+    }
+  }
+
+  async #post(message: JSONRPCMessage, outgoing: MessageShape, call?: AbortSignal): Promise<void> {
     const initialize = outgoing.kind === 'request' && outgoing.method === 'initialize';
-    const answer = await this.#exchange('POST', JSON.stringify(message), { session: !initialize });
+    let answer: Answer;
+    try {
+      answer = await this.#exchange('POST', JSON.stringify(message), { session: !initialize, call });
+    } finally {
+      if (outgoing.kind === 'notification' && outgoing.method === 'notifications/cancelled')
+        this.#stopListening(message);
+    }
     try {
       if (answer.statusCode < 200 || answer.statusCode >= 300) throw await this.#httpError('POST', answer);
       if (initialize) this.#sessionId = header(answer, 'mcp-session-id') ?? undefined;
@@ -111,7 +132,7 @@ export class StreamableHttpUpstream implements Transport {
       }
       const pending = new Set<RequestKey>([outgoing.key]);
       const lastId = await this.#consume(answer.body, pending);
-      if (pending.size > 0) await this.#resume(lastId, pending);
+      if (pending.size > 0) await this.#resume(lastId, pending, call);
     } finally {
       answer.body.destroy();
     }
@@ -134,16 +155,28 @@ export class StreamableHttpUpstream implements Transport {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    this.#closing.abort(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'));
+    const reason = new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed');
+    for (const call of this.#calls.values()) call.abort(reason);
+    this.#calls.clear();
+    this.#closing.abort(reason);
     this.onclose?.();
     return Promise.resolve();
   }
 
   /** One HTTP exchange with credentials, session headers, a 401 retry (OAuth) and same-origin 307/308. */
+  /** The client gave up on a request (its timeout, or cancelled): the answer it was waiting on is dropped. */
+  #stopListening(cancellation: JSONRPCMessage): void {
+    const params = (cancellation as { params?: { requestId?: unknown } }).params;
+    const id = params?.requestId;
+    if (typeof id !== 'string' && typeof id !== 'number') return;
+    this.#calls.get(id)?.abort(new SdkError(SdkErrorCode.RequestTimeout, `request ${id} was cancelled`));
+  }
+
+  /** `call`: the request's own signal (its exchange then has no undici timeouts); else the transport's. */
   async #exchange(
     method: 'POST' | 'GET' | 'DELETE',
     body: string | undefined,
-    opts: { session: boolean; lastEventId?: string },
+    opts: { session: boolean; lastEventId?: string; call?: AbortSignal | undefined },
   ): Promise<Answer> {
     if (this.#closed) throw new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed');
     let url = this.#opts.url;
@@ -159,7 +192,8 @@ export class StreamableHttpUpstream implements Transport {
         method,
         headers,
         ...(body === undefined ? {} : { body }),
-        signal: this.#closing.signal,
+        signal: opts.call ?? this.#closing.signal,
+        ...(opts.call === undefined ? {} : { unbounded: true }),
       });
       if (answer.statusCode === 401 && !retried && this.#opts.headers.rejected()) {
         retried = true;
@@ -249,13 +283,13 @@ export class StreamableHttpUpstream implements Transport {
   }
 
   /** A POST stream ended before its response: resume it with GET + Last-Event-ID when the server allows. */
-  async #resume(lastId: string | undefined, pending: Set<RequestKey>): Promise<void> {
+  async #resume(lastId: string | undefined, pending: Set<RequestKey>, call?: AbortSignal): Promise<void> {
     let from = lastId;
     for (let failures = 0; from !== undefined && failures <= this.#opts.reconnectAttempts;) {
       await this.#pause(failures);
-      if (this.#closed) break;
+      if (this.#closed || call?.aborted === true) break;
       try {
-        const answer = await this.#exchange('GET', undefined, { session: true, lastEventId: from });
+        const answer = await this.#exchange('GET', undefined, { session: true, lastEventId: from, call });
         if (answer.statusCode !== 200 || mediaType(answer) !== 'text/event-stream') {
           await answer.body.dump();
           failures += 1;

@@ -230,6 +230,26 @@ describe('StreamableHttpUpstream', () => {
     await expect(away.t.send(call(5))).rejects.toThrow(/redirect to http:\/\/example.com\/mcp not followed/);
   });
 
+  it("stops reading a request's answer once the client cancels it (its timeout, or the caller gave up)", async () => {
+    let hungUp = 0;
+    script = (req, res) => {
+      const msg = JSON.parse(req.body) as { method: string };
+      if (msg.method === 'notifications/cancelled') return void res.writeHead(202).end();
+      sse(res); // a long call: no answer yet
+      res.on('close', () => (hungUp += 1));
+    };
+    const { t } = transport();
+    const pending = t.send(call(7));
+    await new Promise((r) => setTimeout(r, 30));
+    await t.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7 } });
+    await expect(pending).rejects.toThrow(/request 7 was cancelled/);
+    await expect.poll(() => hungUp, { timeout: 2000 }).toBe(1);
+    expect(seen.map((s) => JSON.parse(s.body) as { method: string }).map((m) => m.method)).toEqual([
+      'tools/call',
+      'notifications/cancelled',
+    ]);
+  });
+
   it('ends the session with DELETE, and close() fails what is still in flight', async () => {
     script = (req, res) => {
       if (req.method === 'DELETE') return void res.writeHead(200).end();
