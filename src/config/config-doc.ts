@@ -39,6 +39,7 @@ function describeType(env: string): string {
     const values = Object.values(inner.entries);
     return values.includes('true') ? 'boolean' : values.map((v) => `\`${v}\``).join(' \\| ');
   }
-  if (inner?.type === 'number') return 'integer';
+  if (inner?.type === 'number')
+    return (spec?.schema as { isInt?: boolean } | undefined)?.isInt === true ? 'integer' : 'number';
   return 'string';
 }
