@@ -33,6 +33,8 @@ const { values } = parseArgs({
     paths: { type: 'string', default: 'gateway-http,gateway-stdio,supergateway,mcp-proxy' },
     /** Writes a V8 CPU profile of each gateway process into this directory (node --cpu-prof). */
     profile: { type: 'string' },
+    /** Where the gateway keeps sessions (CACHE_TYPE); the product's default, database, unless told. */
+    'cache-type': { type: 'string', default: 'database' },
   },
 });
 const durationSeconds = Number(values.seconds);
@@ -179,7 +181,7 @@ async function startGatewayFor(
     SSRF_ALLOW_LOCALHOST: 'true',
     STDIO_ALLOWED_COMMANDS: process.execPath,
     DATABASE_URL: `sqlite:///${join(cwd, 'bench.db')}`,
-    CACHE_TYPE: 'memory',
+    CACHE_TYPE: values['cache-type'],
   };
   const entry = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
   const base = await spawnReady(
@@ -216,7 +218,7 @@ async function startGatewayFor(
 
 try {
   console.log(
-    `bench/federation: tools/call echo, ${connections} connections in one session, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, node ${process.version}`,
+    `bench/federation: tools/call echo, ${connections} connections in one session, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, CACHE_TYPE=${values['cache-type']}, node ${process.version}`,
   );
   const results: PathResult[] = [];
   const direct = await measure(

@@ -26,6 +26,8 @@ const { values } = parseArgs({
     'latency-seconds': { type: 'string', default: '3' },
     /** Writes a V8 CPU profile of the gateway into this directory (node --cpu-prof). */
     profile: { type: 'string' },
+    /** Where the gateway keeps sessions (CACHE_TYPE); the product's default, database, unless told. */
+    'cache-type': { type: 'string', default: 'database' },
   },
 });
 const durationSeconds = Number(values.seconds);
@@ -43,7 +45,7 @@ const env = {
   AUTH_ENCRYPTION_SECRET: 'bench-encryption-secret',
   SSRF_ALLOW_LOCALHOST: 'true',
   DATABASE_URL: `sqlite:///${join(cwd, 'bench.db')}`,
-  CACHE_TYPE: 'memory',
+  CACHE_TYPE: values['cache-type'],
 };
 const entry = new URL('../dist/cli/index.js', import.meta.url).pathname;
 const gateway = await spawnUntil(
@@ -121,7 +123,7 @@ async function measure(spec: LoadSpec): Promise<{ load: LoadResult; latency?: La
 }
 
 console.log(
-  `bench/mcp-calls: ${connections} connections, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, node ${process.version}, auth and metrics on`,
+  `bench/mcp-calls: ${connections} connections, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, CACHE_TYPE=${values['cache-type']}, node ${process.version}, auth and metrics on`,
 );
 const direct = await measure({
   ...common,
