@@ -3,12 +3,18 @@
 // Run: npm run build && npx tsx bench/cpu-per-call.ts [--seconds 6] [--cache-type database] (Linux only)
 // Throughput on a shared machine depends on what the other processes cost; CPU per call is the gateway's share.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { load, spawnUntil, startEchoUpstream } from './lib.js';
+import {
+  BENCH_SECRET,
+  gatewayEnv,
+  load,
+  mintToken,
+  openSession,
+  spawnUntil,
+  startEchoUpstream,
+} from './lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +49,6 @@ await new Promise<void>((resolve) => {
   upstream.stderr.on('data', onData);
 });
 
-const secret = 'bench-secret-key-0123456789abcdef';
 const entry = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 const call = (tool: string) => (n: number) =>
   JSON.stringify({
@@ -65,27 +70,10 @@ interface Gateway {
 
 /** A gateway process of its own per upstream: two gateways federating server-everything would clash on its URIs. */
 async function startGateway(register: (post: Post, get: Get) => Promise<string[]>): Promise<Gateway> {
-  const env = {
-    PATH: process.env.PATH,
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET_KEY: secret,
-    AUTH_ENCRYPTION_SECRET: 'bench-encryption-secret',
-    SSRF_ALLOW_LOCALHOST: 'true',
-    STDIO_ALLOWED_COMMANDS: process.execPath,
-    DATABASE_URL: `sqlite:///${join(mkdtempSync(join(tmpdir(), 'mcpgw-bench-cpu-')), 'bench.db')}`,
-    CACHE_TYPE: values['cache-type'],
-  };
+  const env = gatewayEnv(values['cache-type']);
   const gateway = await spawnUntil(process.execPath, [entry], env, /listening on (http:\/\/\S+)/);
   const base = gateway.match;
-  const token = (
-    await spawnUntil(
-      process.execPath,
-      [entry, 'token', '--username', 'bench@example.com', '--exp', '60', '--admin', '--secret', secret],
-      env,
-      /^(\S+)\n/,
-    )
-  ).match;
+  const token = await mintToken(entry, env, BENCH_SECRET);
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const post: Post = async (path, body) => {
     const res = await fetch(`${base}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
@@ -95,34 +83,7 @@ async function startGateway(register: (post: Post, get: Get) => Promise<string[]
   const get: Get = async (path) => (await fetch(`${base}${path}`, { headers: auth })).json();
   const server = await post('/servers', { name: 'bench', associated_tools: await register(post, get) });
   const mcp = `${base}/servers/${server.id}/mcp`;
-  const headers = {
-    ...auth,
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': PROTOCOL_VERSION,
-  };
-  const init = await fetch(mcp, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: PROTOCOL_VERSION,
-        capabilities: {},
-        clientInfo: { name: 'bench', version: '1' },
-      },
-    }),
-  });
-  await init.text();
-  const session = { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id') ?? '' };
-  await (
-    await fetch(mcp, {
-      method: 'POST',
-      headers: session,
-      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-    })
-  ).text();
+  const session = await openSession(mcp, auth, PROTOCOL_VERSION);
   return {
     pid: gateway.child.pid ?? 0,
     stop: () => gateway.child.kill('SIGTERM'),

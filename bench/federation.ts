@@ -3,19 +3,19 @@
 // Run: npm run build && npx tsx bench/federation.ts [--seconds 10] [--connections 32] [--latency-seconds 3] [--paths ...]
 // supergateway and mcp-proxy come from npm through `npx -y` (pinned below), never from package.json.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  BENCH_SECRET,
+  gatewayEnv,
   latency,
   load,
+  mintToken,
+  openSession,
   printLatencyTable,
   printTable,
   profileArgs,
-  spawnUntil,
   type LatencyResult,
   type LoadResult,
 } from './lib.js';
@@ -93,43 +93,6 @@ async function waitForPort(port: number): Promise<void> {
  */
 const PROTOCOL_VERSION = '2025-11-25';
 
-const MCP_HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': PROTOCOL_VERSION,
-};
-
-/** Opens a session on a Streamable HTTP endpoint; returns the headers every later request carries. */
-async function openSession(url: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const headers = { ...MCP_HEADERS, ...extra };
-  const init = await fetch(url, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: PROTOCOL_VERSION,
-        capabilities: {},
-        clientInfo: { name: 'bench', version: '1' },
-      },
-    }),
-  });
-  if (!init.ok) throw new Error(`initialize at ${url}: ${init.status} ${await init.text()}`);
-  await init.text();
-  const session = init.headers.get('mcp-session-id');
-  const withSession = session === null ? headers : { ...headers, 'mcp-session-id': session };
-  await (
-    await fetch(url, {
-      method: 'POST',
-      headers: withSession,
-      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-    })
-  ).text();
-  return withSession;
-}
-
 interface PathResult {
   load: LoadResult;
   latency?: LatencyResult;
@@ -145,7 +108,7 @@ async function measure(
   tool: string,
   extra: Record<string, string> = {},
 ): Promise<PathResult> {
-  const headers = await openSession(url, extra);
+  const headers = await openSession(url, extra, PROTOCOL_VERSION);
   const body = (n: number) =>
     JSON.stringify({
       jsonrpc: '2.0',
@@ -170,19 +133,7 @@ async function measure(
 async function startGatewayFor(
   upstream: Record<string, unknown>,
 ): Promise<{ mcp: string; auth: Record<string, string> }> {
-  const cwd = mkdtempSync(join(tmpdir(), 'mcpgw-bench-fed-'));
-  const secret = 'bench-secret-key-0123456789abcdef';
-  const env = {
-    PATH: process.env.PATH,
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET_KEY: secret,
-    AUTH_ENCRYPTION_SECRET: 'bench-encryption-secret',
-    SSRF_ALLOW_LOCALHOST: 'true',
-    STDIO_ALLOWED_COMMANDS: process.execPath,
-    DATABASE_URL: `sqlite:///${join(cwd, 'bench.db')}`,
-    CACHE_TYPE: values['cache-type'],
-  };
+  const env = gatewayEnv(values['cache-type']);
   const entry = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
   const base = await spawnReady(
     process.execPath,
@@ -190,14 +141,7 @@ async function startGatewayFor(
     env,
     /listening on (http:\/\/\S+)/,
   );
-  const token = (
-    await spawnUntil(
-      process.execPath,
-      [entry, 'token', '--username', 'bench@example.com', '--exp', '60', '--admin', '--secret', secret],
-      env,
-      /^(\S+)\n/,
-    )
-  ).match;
+  const token = await mintToken(entry, env, BENCH_SECRET);
   const auth = { authorization: `Bearer ${token}` };
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${base}${path}`, {

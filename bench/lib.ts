@@ -1,5 +1,8 @@
 // Shared pieces of the benchmarks: child processes, an echo upstream, autocannon runs, unloaded latency runs and the report tables.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -209,4 +212,74 @@ export function printLatencyTable(results: LatencyResult[], baseline: LatencyRes
 /** Node options that make a gateway process write a CPU profile into `dir` when it exits (none without a dir). */
 export function profileArgs(dir: string | undefined): string[] {
   return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+/** Opens an MCP session on a Streamable HTTP endpoint; returns the headers every later request of it carries. */
+export async function openSession(
+  url: string,
+  extra: Record<string, string> = {},
+  protocolVersion = '2025-11-25',
+): Promise<Record<string, string>> {
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': protocolVersion,
+    ...extra,
+  };
+  const init = await fetch(url, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion, capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+    }),
+  });
+  if (!init.ok) throw new Error(`initialize at ${url}: ${init.status} ${await init.text()}`);
+  await init.text();
+  const session = init.headers.get('mcp-session-id');
+  const withSession = session === null ? headers : { ...headers, 'mcp-session-id': session };
+  await (
+    await fetch(url, {
+      method: 'POST',
+      headers: withSession,
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    })
+  ).text();
+  return withSession;
+}
+
+/** An admin bearer token from `mcpgateway token`, signed with `secret`. */
+export async function mintToken(entry: string, env: NodeJS.ProcessEnv, secret: string): Promise<string> {
+  const args = [
+    entry,
+    'token',
+    '--username',
+    'bench@example.com',
+    '--exp',
+    '60',
+    '--admin',
+    '--secret',
+    secret,
+  ];
+  return (await spawnUntil(process.execPath, args, env, /^(\S+)\n/)).match;
+}
+
+/** The JWT secret every bench gateway signs with (tokens come from mintToken). */
+export const BENCH_SECRET = 'bench-secret-key-0123456789abcdef';
+
+/** A gateway's environment for a bench: a fresh SQLite file, loopback upstreams allowed, stdio from node only. */
+export function gatewayEnv(cacheType: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET_KEY: BENCH_SECRET,
+    AUTH_ENCRYPTION_SECRET: 'bench-encryption-secret',
+    SSRF_ALLOW_LOCALHOST: 'true',
+    STDIO_ALLOWED_COMMANDS: process.execPath,
+    DATABASE_URL: `sqlite:///${join(mkdtempSync(join(tmpdir(), 'mcpgw-bench-')), 'bench.db')}`,
+    CACHE_TYPE: cacheType,
+  };
 }

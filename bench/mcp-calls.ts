@@ -1,13 +1,14 @@
 // bench/mcp-calls: tools/call of a REST tool through /rpc and a Streamable HTTP session, against the echo upstream called directly.
 // Then an unloaded latency phase per path: one connection, calls one after another, p50/p90/p99 and p50 added over direct.
 // Run: npm run build && npx tsx bench/mcp-calls.ts [--seconds 10] [--connections 32] [--latency-seconds 3]
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  BENCH_SECRET,
+  gatewayEnv,
   latency,
   load,
+  mintToken,
+  openSession,
   printLatencyTable,
   printTable,
   profileArgs,
@@ -35,18 +36,7 @@ const connections = Number(values.connections);
 const latencySeconds = Number(values['latency-seconds']);
 
 const upstream = await startEchoUpstream();
-const cwd = mkdtempSync(join(tmpdir(), 'mcpgw-bench-'));
-const secret = 'bench-secret-key-0123456789abcdef';
-const env = {
-  PATH: process.env.PATH,
-  PORT: '0',
-  LOG_LEVEL: 'warn',
-  JWT_SECRET_KEY: secret,
-  AUTH_ENCRYPTION_SECRET: 'bench-encryption-secret',
-  SSRF_ALLOW_LOCALHOST: 'true',
-  DATABASE_URL: `sqlite:///${join(cwd, 'bench.db')}`,
-  CACHE_TYPE: values['cache-type'],
-};
+const env = gatewayEnv(values['cache-type']);
 const entry = new URL('../dist/cli/index.js', import.meta.url).pathname;
 const gateway = await spawnUntil(
   process.execPath,
@@ -55,14 +45,7 @@ const gateway = await spawnUntil(
   /listening on (http:\/\/\S+)/,
 );
 const base = gateway.match;
-const token = (
-  await spawnUntil(
-    process.execPath,
-    [entry, 'token', '--username', 'bench@example.com', '--exp', '60', '--admin', '--secret', secret],
-    env,
-    /^(\S+)\n/,
-  )
-).match;
+const token = await mintToken(entry, env, BENCH_SECRET);
 const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
 async function api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
@@ -83,28 +66,7 @@ const tool = await api('POST', '/tools', {
 });
 const server = await api('POST', '/servers', { name: 'bench', associated_tools: [tool.id] });
 
-const mcpHeaders = {
-  ...auth,
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2025-11-25',
-};
-const init = await fetch(`${base}/servers/${String(server.id)}/mcp`, {
-  method: 'POST',
-  headers: mcpHeaders,
-  body: JSON.stringify({
-    jsonrpc: '2.0',
-    id: 0,
-    method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
-  }),
-});
-const sessionId = init.headers.get('mcp-session-id') ?? '';
-await init.text();
-await fetch(`${base}/servers/${String(server.id)}/mcp`, {
-  method: 'POST',
-  headers: { ...mcpHeaders, 'mcp-session-id': sessionId },
-  body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-});
+const sessionHeaders = await openSession(`${base}/servers/${String(server.id)}/mcp`, auth);
 
 const call = (n: number) =>
   JSON.stringify({
@@ -143,7 +105,7 @@ const streamable = await measure({
   ...common,
   label: '(b) gateway Streamable HTTP session',
   url: `${base}/servers/${String(server.id)}/mcp`,
-  headers: { ...mcpHeaders, 'mcp-session-id': sessionId },
+  headers: sessionHeaders,
   body: call,
 });
 printTable([rpc.load, streamable.load, direct.load], direct.load);

@@ -46,7 +46,8 @@ function queryValues(value: unknown): string[] {
   return typeof value === 'string' ? [value] : [JSON.stringify(value)];
 }
 
-function authHeaders(auth: RestAuth | null | undefined): Array<[string, string]> {
+/** The headers a stored credential becomes (REST tools here; federated gateways reuse it). */
+export function authHeaders(auth: RestAuth | null | undefined): Array<[string, string]> {
   if (!auth) return [];
   switch (auth.type) {
     case 'basic':

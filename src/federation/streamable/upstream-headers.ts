@@ -1,6 +1,7 @@
 // UpstreamHeaders: the credentials and extra headers every HTTP request to one upstream carries.
 import { AppError } from '../../errors/app-error.js';
 import type { GatewayAuth } from '../../registry/common/upstream-auth.js';
+import { authHeaders } from '../../runtime/rest-request.js';
 import type { OAuthTokenCache } from '../oauth.js';
 
 export interface UpstreamHeaders {
@@ -8,23 +9,6 @@ export interface UpstreamHeaders {
   current(): Promise<Record<string, string>>;
   /** The upstream answered 401: drops a cached OAuth token. True when a retry with a new one may succeed. */
   rejected(): boolean;
-}
-
-/** Static credential headers; OAuth tokens are added per request. */
-export function staticAuthHeaders(auth: GatewayAuth | null): Array<[string, string]> {
-  if (auth === null) return [];
-  switch (auth.type) {
-    case 'basic':
-      return [
-        ['Authorization', `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`],
-      ];
-    case 'bearer':
-      return [['Authorization', `Bearer ${auth.token}`]];
-    case 'authheaders':
-      return Object.entries(auth.headers);
-    case 'oauth':
-      return [];
-  }
 }
 
 /**
@@ -39,7 +23,8 @@ export function upstreamHeaders(
   if (auth?.type === 'oauth' && oauth === undefined)
     throw new AppError({ code: 'Internal', message: 'OAuth gateways need the token cache' });
   const fixed: Record<string, string> = {};
-  for (const [k, v] of staticAuthHeaders(auth)) fixed[k.toLowerCase()] = v;
+  // OAuth tokens are added per request; the other credentials are fixed headers.
+  for (const [k, v] of auth?.type === 'oauth' ? [] : authHeaders(auth)) fixed[k.toLowerCase()] = v;
   const tail: Record<string, string> = {};
   for (const [k, v] of Object.entries(extra)) tail[k.toLowerCase()] = v;
   if (auth?.type !== 'oauth' || oauth === undefined) {
