@@ -20,9 +20,13 @@ export function requestFetch(dispatcher: Dispatcher): HttpClient['fetch'] {
       (value, key) => (headers[key] = value),
     );
     const body = init?.body;
+    const method = init?.method ?? 'GET';
     const res = await request(String(input), {
-      method: init?.method ?? 'GET',
+      method,
       headers,
+      // A GET here is an event stream (legacy SSE), quiet for as long as the upstream has nothing to say; undici's
+      // 300 s body timeout used to cut it, and a legacy SSE session dies with its stream. It ends by its signal.
+      ...(method === 'GET' ? { bodyTimeout: 0 } : {}),
       ...(typeof body === 'string' || body instanceof Uint8Array ? { body } : {}),
       ...(init?.signal ? { signal: init.signal } : {}),
       dispatcher,

@@ -26,6 +26,11 @@ describe('requestFetch', () => {
           setTimeout(() => res.end('data: two\n\n'), 20);
           return;
         }
+        if (req.url === '/quiet') {
+          res.writeHead(200, { 'content-type': 'text/event-stream' }).flushHeaders();
+          setTimeout(() => res.end('data: late\n\n'), 1500);
+          return;
+        }
         if (req.url === '/hang')
           return void res.writeHead(200, { 'content-type': 'text/event-stream' }).flushHeaders();
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -67,6 +72,16 @@ describe('requestFetch', () => {
     expect([accepted.status, await accepted.text()]).toEqual([202, '']);
     const redirect = await fetchLike(`${base}/redirect`, { method: 'GET' });
     expect([redirect.status, redirect.headers.get('location')]).toEqual([307, '/elsewhere']);
+  });
+
+  it("keeps a quiet event stream open past the agent's body timeout (a legacy SSE session lives on it)", async () => {
+    const impatient = new Agent({ bodyTimeout: 100 });
+    try {
+      const res = await requestFetch(impatient)(`${base}/quiet`);
+      expect(await res.text()).toBe('data: late\n\n');
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('stops reading a stream when its signal aborts', async () => {
