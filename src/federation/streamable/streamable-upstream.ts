@@ -218,12 +218,13 @@ export class StreamableHttpUpstream implements Transport {
     }
   }
 
-  async #httpError(method: string, answer: Answer): Promise<SdkHttpError> {
+  /** The SDK's codes for the same failures: a refused POST, or a GET stream that would not open. */
+  async #httpError(method: 'POST' | 'GET', answer: Answer): Promise<SdkHttpError> {
     const text = (await answer.body.text(ERROR_BODY_BYTES, { truncate: true }).catch(() => '')).trim();
     const location = header(answer, 'location');
     const redirect = location === undefined ? '' : ` (redirect to ${location} not followed)`;
     return new SdkHttpError(
-      SdkErrorCode.ClientHttpNotImplemented,
+      method === 'GET' ? SdkErrorCode.ClientHttpFailedToOpenStream : SdkErrorCode.ClientHttpNotImplemented,
       `Error ${method}ing to endpoint: HTTP ${answer.statusCode}${redirect}${text === '' ? '' : `: ${text.slice(0, 500)}`}`,
       { status: answer.statusCode, statusText: '', text },
     );
