@@ -7,6 +7,7 @@ import { AppError } from '../../../../src/errors/app-error.js';
 import { Forwarder, type ForwarderOptions } from '../../../../src/federation/forward/forwarder.js';
 import type { ForwardGateway } from '../../../../src/federation/forward/gateway-spec.js';
 import type { OpenUpstream } from '../../../../src/federation/forward/session-pool.js';
+import { UpstreamStreamLost } from '../../../../src/federation/streamable/streamable-upstream.js';
 import { JsonRpcError } from '../../../../src/mcp/protocol/json-rpc.js';
 import { clientContext, gatewayOf, inMemoryUpstream, type InMemoryUpstream } from './in-memory-upstream.js';
 
@@ -204,6 +205,22 @@ describe('Forwarder', () => {
     const f = build(upstream);
     await Promise.all([1, 2, 3].map(() => f.callTool('g1', 'count', {}, clientContext())));
     expect(upstream.opened).toBe(1);
+  });
+
+  it("replaces an upstream session whose event stream is lost for good (the transport's UpstreamStreamLost)", async () => {
+    const upstream = everythingish([]);
+    const f = build(upstream);
+    const ctx = clientContext({ sessionId: 's1' });
+    const count = async () =>
+      ((await f.callTool('g1', 'count', {}, ctx)).content[0] as { text: string }).text;
+    expect([await count(), await count()]).toEqual(['1', '2']);
+    upstream.clients[0]!.onerror?.(new UpstreamStreamLost('the GET stream could not be reopened'));
+    expect(await count()).toBe('1'); // a fresh upstream session
+    expect(upstream.opened).toBe(2);
+    // Other transport errors (a not-JSON event, say) leave the session alone.
+    upstream.clients[1]!.onerror?.(new Error('the upstream sent an SSE event that is not JSON'));
+    expect(await count()).toBe('2');
+    expect(upstream.opened).toBe(2);
   });
 
   it('closes the upstream session when its downstream session ends', async () => {

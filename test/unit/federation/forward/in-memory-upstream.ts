@@ -13,6 +13,8 @@ export interface InMemoryUpstream {
   readonly open_: number;
   /** The client capabilities each connection declared, in order. */
   readonly capabilities: unknown[];
+  /** The gateway-side client of each connection, in order (to play a transport failure on it). */
+  readonly clients: Client[];
   /** Makes the next `n` opens fail as if the upstream were down. */
   failOpens(n: number): void;
 }
@@ -22,6 +24,7 @@ export function inMemoryUpstream(build: (server: McpServer) => void): InMemoryUp
   let live = 0;
   let failing = 0;
   const capabilities: unknown[] = [];
+  const clients: Client[] = [];
   const open: OpenUpstream = async (_spec, opts) => {
     if (failing > 0) {
       failing -= 1;
@@ -48,6 +51,7 @@ export function inMemoryUpstream(build: (server: McpServer) => void): InMemoryUp
     opened += 1;
     live += 1;
     capabilities.push(opts.clientCapabilities);
+    clients.push(client);
     const connection: UpstreamConnection = {
       client,
       serverInfo: client.getServerVersion(),
@@ -72,6 +76,7 @@ export function inMemoryUpstream(build: (server: McpServer) => void): InMemoryUp
       return live;
     },
     capabilities,
+    clients,
     failOpens: (n) => void (failing = n),
   };
 }
