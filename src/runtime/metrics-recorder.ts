@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Store } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import type { MetricsKind } from '../store/repos/metrics.js';
+import { chunks, metricsInserter, type MetricRow } from './metrics-insert.js';
 
 export interface MetricSample {
   kind: MetricsKind;
@@ -47,44 +48,52 @@ const COLUMN = {
 } as const;
 const MAX_ERROR_TEXT = 1000;
 
+/** A sample as buffered: its time fixed when it was recorded, not when the batch is written. */
+interface Pending {
+  kind: MetricsKind;
+  row: MetricRow;
+}
+
 export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsRecorder {
   const db = opts.store.db;
   const batchSize = opts.batchSize ?? 500;
   const maxBuffered = opts.maxBuffered ?? 50_000;
-  let buffer: MetricSample[] = [];
+  let buffer: Pending[] = [];
   let flushing: Promise<void> | undefined;
   let dropped = 0;
+  const inserters = new Map<MetricsKind, (rows: readonly MetricRow[]) => Promise<void>>();
+  const inserter = (kind: MetricsKind) => {
+    let insert = inserters.get(kind);
+    if (insert === undefined) {
+      insert = metricsInserter(db, opts.store.dialect, TABLE[kind], COLUMN[kind]);
+      inserters.set(kind, insert);
+    }
+    return insert;
+  };
 
   const timer = setInterval(() => void flush(), opts.flushIntervalMs ?? 1000);
   timer.unref();
 
-  async function writeKind(kind: MetricsKind, samples: MetricSample[]): Promise<void> {
-    const rows = samples.map((s) => ({
-      [COLUMN[kind]]: s.id,
-      timestamp: (s.at ?? new Date()).toISOString(),
-      response_time: s.responseTime,
-      is_success: s.success ? 1 : 0,
-      error_message: s.error === undefined ? null : s.error.slice(0, MAX_ERROR_TEXT),
-    }));
-    const loose = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-    try {
-      await loose.insertInto(TABLE[kind]).values(rows).execute();
-    } catch (error) {
-      // An entity deleted since its call makes the batch violate a foreign key: keep the rows of live entities.
-      const ids = [...new Set(samples.map((s) => s.id))];
-      const live = await liveIds(db, kind, ids);
-      const kept = rows.filter((r) => live.has(String(r[COLUMN[kind]])));
-      if (kept.length === rows.length) throw error;
-      if (kept.length > 0) await loose.insertInto(TABLE[kind]).values(kept).execute();
+  async function writeKind(kind: MetricsKind, rows: MetricRow[]): Promise<void> {
+    for (const chunk of chunks(rows)) {
+      try {
+        await inserter(kind)(chunk);
+      } catch (error) {
+        // An entity deleted since its call makes the chunk violate a foreign key: keep the rows of live entities.
+        const live = await liveIds(db, kind, [...new Set(chunk.map((r) => r[0]))]);
+        const kept = chunk.filter((r) => live.has(r[0]));
+        if (kept.length === chunk.length) throw error;
+        if (kept.length > 0) await inserter(kind)(kept);
+      }
     }
   }
 
-  async function writeAll(samples: MetricSample[]): Promise<void> {
-    const byKind = new Map<MetricsKind, MetricSample[]>();
-    for (const s of samples) {
-      const list = byKind.get(s.kind);
-      if (list === undefined) byKind.set(s.kind, [s]);
-      else list.push(s);
+  async function writeAll(pending: Pending[]): Promise<void> {
+    const byKind = new Map<MetricsKind, MetricRow[]>();
+    for (const p of pending) {
+      const list = byKind.get(p.kind);
+      if (list === undefined) byKind.set(p.kind, [p.row]);
+      else list.push(p.row);
     }
     for (const [kind, list] of byKind) {
       for (let i = 0; i < list.length; i += batchSize) await writeKind(kind, list.slice(i, i + batchSize));
@@ -114,7 +123,12 @@ export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsReco
         dropped++;
         return;
       }
-      buffer.push(sample);
+      const at = sample.at ?? new Date();
+      const error = sample.error === undefined ? null : sample.error.slice(0, MAX_ERROR_TEXT);
+      buffer.push({
+        kind: sample.kind,
+        row: [sample.id, at.toISOString(), sample.responseTime, sample.success ? 1 : 0, error],
+      });
       if (buffer.length >= batchSize) void flush();
     },
     flush,

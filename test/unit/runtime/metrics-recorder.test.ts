@@ -71,3 +71,52 @@ for (const backend of backends()) {
     });
   });
 }
+
+for (const backend of backends()) {
+  describe(`metrics recorder batches (${backend.name})`, () => {
+    it('writes every sample of a batch of odd size, stamped when recorded, and drops only the deleted tool', async () => {
+      const t = await backend.open();
+      const recorder = createMetricsRecorder({ store: t.store, flushIntervalMs: 60_000 });
+      try {
+        await t.store.db
+          .insertInto('tools')
+          .values([tool('a', 'a'), tool('b', 'b'), tool('gone', 'gone')])
+          .execute();
+        const recordedAt = new Date();
+        // 127 rows for "a" cut into chunks of 100, 20, 5, 1, 1; "gone" sits in the chunk of 20.
+        for (let i = 0; i < 127; i++)
+          recorder.record({
+            kind: 'tool',
+            id: i === 110 ? 'gone' : 'a',
+            responseTime: 0.001 * i,
+            success: i % 2 === 0,
+          });
+        recorder.record({
+          kind: 'tool',
+          id: 'b',
+          responseTime: 0.5,
+          success: false,
+          error: 'x'.repeat(5000),
+        });
+        await t.store.db.deleteFrom('tools').where('id', '=', 'gone').execute();
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await recorder.flush();
+        const m = await metricsFor(t.store.db, 'tool', ['a', 'b']);
+        expect(m.get('a')!.totalExecutions).toBe(126);
+        expect(m.get('a')!.maxResponseTime).toBeCloseTo(0.126);
+        expect(m.get('b')).toMatchObject({ totalExecutions: 1, failedExecutions: 1 });
+        const rows = await t.store.db
+          .selectFrom('tool_metrics')
+          .select(['timestamp', 'error_message'])
+          .execute();
+        expect(rows).toHaveLength(127);
+        // The time of the call, not of the write a second later.
+        for (const row of rows) expect(Date.parse(row.timestamp) - recordedAt.getTime()).toBeLessThan(1000);
+        expect(rows.find((r) => r.error_message !== null)!.error_message).toHaveLength(1000);
+      } finally {
+        await recorder.close();
+        await t.dispose();
+      }
+    });
+  });
+}
