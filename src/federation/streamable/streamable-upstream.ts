@@ -8,7 +8,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import type { Dispatcher } from 'undici';
-import { exchange, type Answer, type AnswerBody } from './http-exchange.js';
+import { Cancel, exchange, type Answer, type AnswerBody } from './http-exchange.js';
 import { readMessage, type MessageShape, type RequestKey } from './messages.js';
 import { SseParser } from './sse-parser.js';
 import type { UpstreamHeaders } from './upstream-headers.js';
@@ -57,7 +57,7 @@ export class StreamableHttpUpstream implements Transport {
   readonly #opts: Required<StreamableHttpUpstreamOptions>;
   readonly #closing = new AbortController();
   /** Requests whose answers are being read, by JSON-RPC id. */
-  readonly #calls = new Map<RequestKey, AbortController>();
+  readonly #calls = new Map<RequestKey, Cancel>();
   #sessionId: string | undefined;
   #protocolVersion: string | undefined;
   #serverRetryMs: number | undefined;
@@ -65,7 +65,7 @@ export class StreamableHttpUpstream implements Transport {
 
   constructor(opts: StreamableHttpUpstreamOptions) {
     this.#opts = { maxMessageBytes: 32 * 1024 * 1024, reconnectAttempts: 2, reconnectDelayMs: 1000, ...opts };
-    // Every request in flight listens on it (undici removes its listener when the request ends).
+    // GET streams, resumptions and DELETE listen on it; calls have their own Cancel (see #calls).
     setMaxListeners(0, this.#closing.signal);
   }
 
@@ -90,16 +90,16 @@ export class StreamableHttpUpstream implements Transport {
     if (outgoing.kind !== 'request') return this.#post(message, outgoing);
     // A request's exchange lives as long as the call: no undici timeouts (a tool may run for an hour); the
     // client's own timeout or cancellation ends it, through the notifications/cancelled it sends.
-    const call = new AbortController();
+    const call = new Cancel();
     this.#calls.set(outgoing.key, call);
     try {
-      return await this.#post(message, outgoing, call.signal);
+      return await this.#post(message, outgoing, call);
     } finally {
       if (this.#calls.get(outgoing.key) === call) this.#calls.delete(outgoing.key);
     }
   }
 
-  async #post(message: JSONRPCMessage, outgoing: MessageShape, call?: AbortSignal): Promise<void> {
+  async #post(message: JSONRPCMessage, outgoing: MessageShape, call?: Cancel): Promise<void> {
     const initialize = outgoing.kind === 'request' && outgoing.method === 'initialize';
     let answer: Answer;
     try {
@@ -176,7 +176,7 @@ export class StreamableHttpUpstream implements Transport {
   async #exchange(
     method: 'POST' | 'GET' | 'DELETE',
     body: string | undefined,
-    opts: { session: boolean; lastEventId?: string; call?: AbortSignal | undefined },
+    opts: { session: boolean; lastEventId?: string; call?: Cancel | undefined },
   ): Promise<Answer> {
     if (this.#closed) throw new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed');
     let url = this.#opts.url;
@@ -284,7 +284,7 @@ export class StreamableHttpUpstream implements Transport {
   }
 
   /** A POST stream ended before its response: resume it with GET + Last-Event-ID when the server allows. */
-  async #resume(lastId: string | undefined, pending: Set<RequestKey>, call?: AbortSignal): Promise<void> {
+  async #resume(lastId: string | undefined, pending: Set<RequestKey>, call?: Cancel): Promise<void> {
     let from = lastId;
     for (let failures = 0; from !== undefined && failures <= this.#opts.reconnectAttempts;) {
       await this.#pause(failures);

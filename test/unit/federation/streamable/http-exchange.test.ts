@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exchange } from '../../../../src/federation/streamable/http-exchange.js';
+import { Cancel, exchange } from '../../../../src/federation/streamable/http-exchange.js';
 
 describe('exchange', () => {
   let server: Server;
@@ -35,7 +35,7 @@ describe('exchange', () => {
     await agent.close();
   });
 
-  const send = (path: string, signal = new AbortController().signal, body?: string) =>
+  const send = (path: string, signal: AbortSignal | Cancel = new AbortController().signal, body?: string) =>
     exchange(agent, {
       url: new URL(`${base}${path}`),
       method: body === undefined ? 'GET' : 'POST',
@@ -80,5 +80,28 @@ describe('exchange', () => {
     const controller = new AbortController();
     controller.abort(new Error('never mind'));
     await expect(send('/echo', controller.signal, '1')).rejects.toThrow('never mind');
+  });
+
+  it('stops with a Cancel as with a signal: before sending, and in the middle of the body', async () => {
+    const early = new Cancel();
+    early.abort(new Error('not now'));
+    await expect(send('/echo', early, '1')).rejects.toThrow('not now');
+
+    const before = closedEarly;
+    const cancel = new Cancel();
+    const answer = await send('/drip', cancel);
+    const seen: string[] = [];
+    const reading = answer.body.read((chunk) => {
+      seen.push(chunk.toString());
+      if (seen.length === 2) cancel.abort(new Error('that will do'));
+    });
+    await expect(reading).rejects.toThrow('that will do');
+    expect(cancel.reason).toBeInstanceOf(Error);
+    await expect.poll(() => closedEarly, { timeout: 2000 }).toBe(before + 1);
+    // Aborting again, or after the exchange ended, is harmless.
+    cancel.abort(new Error('again'));
+    const done = new Cancel();
+    expect(await (await send('/echo', done, '2')).body.text(100, { truncate: false })).toBe('{"got":2}');
+    done.abort(new Error('late'));
   });
 });
