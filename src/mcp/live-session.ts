@@ -1,4 +1,5 @@
 // LiveSession: the in-process half of a session (in-flight requests, streams); its record lives in the SessionStore.
+import { setMaxListeners } from 'node:events';
 import type { Principal } from '../auth/principal.js';
 import type { SessionPatch, SessionRecord, SessionStore } from '../cache/session-store.js';
 import { AppError } from '../errors/app-error.js';
@@ -37,6 +38,8 @@ export class LiveSession implements McpPeer {
     this.#latest = record;
     this.scope = record.serverId === null ? {} : { serverId: record.serverId };
     this.#outgoing = new OutgoingRequests((message, related) => this.send(message, related));
+    // Every request in flight listens for the session's end: many at once is normal, not a leak.
+    setMaxListeners(0, this.#closed.signal);
   }
 
   get closed(): AbortSignal {

@@ -167,6 +167,32 @@ describe('Dispatcher', () => {
     expect(session.inflight.size).toBe(0);
   });
 
+  it('serves many calls in flight on one session without a listener-leak warning, and ends them all when it closes', async () => {
+    let started = 0;
+    let allStarted!: () => void;
+    const running = new Promise<void>((resolve) => (allStarted = resolve));
+    catalog.addTool({ name: 'park' }, (_args, ctx) => {
+      if (++started === 25) allStarted();
+      return new Promise((_resolve, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(new Error('gone'))),
+      );
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const { call, session } = await openSession(catalog);
+      const calls = Array.from({ length: 25 }, () => call('tools/call', { name: 'park' }));
+      await running;
+      session.close('the client went away');
+      expect(await Promise.all(calls)).toEqual(Array.from({ length: 25 }, () => undefined));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('aborts the call’s signal on notifications/cancelled', async () => {
     let seen: AbortSignal | undefined;
     let started!: () => void;
