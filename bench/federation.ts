@@ -1,8 +1,12 @@
-// bench/federation: tools/call echo on server-everything directly, through this gateway, through supergateway and mcp-proxy.
+// bench/federation: tools/call echo on server-everything directly, through this gateway, through a pass-through proxy
+// that does no MCP work (the floor of any Node hop here), and through supergateway and mcp-proxy.
 // Then an unloaded latency phase per path: one connection, calls one after another, p50/p90/p99 and p50 added over direct.
-// Run: npm run build && npx tsx bench/federation.ts [--seconds 10] [--connections 32] [--latency-seconds 3] [--paths ...]
+// Run: npm run build && npx tsx bench/federation.ts [--seconds 10] [--connections 32] [--latency-seconds 3] [--rounds 1] [--paths ...]
 // supergateway and mcp-proxy come from npm through `npx -y` (pinned below), never from package.json.
 import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,7 +18,6 @@ import {
   mintToken,
   openSession,
   printLatencyTable,
-  printTable,
   profileArgs,
   type LatencyResult,
   type LoadResult,
@@ -29,8 +32,12 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     /** Seconds of one-connection, one-call-at-a-time latency per path after its throughput run (0 skips). */
     'latency-seconds': { type: 'string', default: '3' },
-    /** Comma-separated subset of: gateway-http, gateway-stdio, supergateway, mcp-proxy (direct always runs). */
-    paths: { type: 'string', default: 'gateway-http,gateway-stdio,supergateway,mcp-proxy' },
+    /** Rounds of every row, run in turn with fresh processes; the table shows medians (this machine drifts). */
+    rounds: { type: 'string', default: '1' },
+    /** Comma-separated subset of: gateway-http, gateway-stdio, supergateway, mcp-proxy, floor (direct always runs). */
+    paths: { type: 'string', default: 'gateway-http,gateway-stdio,supergateway,mcp-proxy,floor' },
+    /** CPU microseconds the floor row's pass-through proxy burns per request (how a hop's cost bends throughput). */
+    'floor-burn-us': { type: 'string', default: '0' },
     /** Writes a V8 CPU profile of each gateway process into this directory (node --cpu-prof). */
     profile: { type: 'string' },
     /** Where the gateway keeps sessions (CACHE_TYPE); the product's default, database, unless told. */
@@ -41,10 +48,13 @@ const durationSeconds = Number(values.seconds);
 const paths = new Set(values.paths.split(',').map((p) => p.trim()));
 const connections = Number(values.connections);
 const latencySeconds = Number(values['latency-seconds']);
+const rounds = Math.max(1, Number(values.rounds));
 const everything = fileURLToPath(
   new URL('../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url),
 );
 const stdioArgv = [process.execPath, everything, 'stdio'];
+/** Where the children's output goes (removed at the end). */
+const logDir = mkdtempSync(join(tmpdir(), 'mcpgw-bench-'));
 /** Process group leaders: npx → node → the proxy → its stdio child all go with one kill. */
 const groups: number[] = [];
 
@@ -56,19 +66,28 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
+/**
+ * Output goes to a file, not through a pipe into this process: server-everything logs every request it gets,
+ * and reading that here would spend the load generator's CPU in every row with one (polled until `ready`).
+ */
 function spawnReady(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<string> {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const log = join(logDir, `${groups.length}.log`);
+  const fd = openSync(log, 'w');
+  const child = spawn(cmd, args, { env, stdio: ['ignore', fd, fd], detached: true });
+  closeSync(fd);
   if (child.pid !== undefined) groups.push(child.pid);
-  let out = '';
+  let exitCode: number | null | undefined;
+  child.once('exit', (code) => (exitCode = code));
   return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      out += chunk.toString();
+    const poll = (): void => {
+      const out = readFileSync(log, 'utf8');
       const m = ready.exec(out);
       if (m) resolve(m[1] ?? m[0]);
+      else if (exitCode !== undefined)
+        reject(new Error(`${cmd} ${args.join(' ')} exited with ${exitCode}: ${out}`));
+      else setTimeout(poll, 50);
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}: ${out}`)));
+    poll();
   });
 }
 
@@ -160,47 +179,96 @@ async function startGatewayFor(
   return { mcp: `${base}/servers/${server.id}/mcp`, auth };
 }
 
-try {
-  console.log(
-    `bench/federation: tools/call echo, ${connections} connections in one session, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, CACHE_TYPE=${values['cache-type']}, node ${process.version}`,
-  );
-  const results: PathResult[] = [];
-  const direct = await measure(
-    '(a) server-everything directly (Streamable HTTP)',
-    await startEverythingHttp(),
-    'echo',
-  );
-  results.push(direct);
+/** Rows in the order they run in each round; (a) is the baseline of every ratio. */
+const ROWS: Array<{ path: string; run: () => Promise<PathResult> }> = [
+  {
+    path: 'direct',
+    run: async () =>
+      measure('(a) server-everything directly (Streamable HTTP)', await startEverythingHttp(), 'echo'),
+  },
+  {
+    path: 'gateway-http',
+    run: async () => {
+      const via = await startGatewayFor({ url: await startEverythingHttp(), transport: 'STREAMABLEHTTP' });
+      return measure('(b) mcpgateway → Streamable HTTP upstream', via.mcp, 'everything-echo', via.auth);
+    },
+  },
+  {
+    path: 'gateway-stdio',
+    run: async () => {
+      const via = await startGatewayFor({ transport: 'STDIO', command: stdioArgv });
+      return measure('(b) mcpgateway → stdio upstream', via.mcp, 'everything-echo', via.auth);
+    },
+  },
+  { path: 'floor', run: floor },
+  { path: 'supergateway', run: supergateway },
+  { path: 'mcp-proxy', run: mcpProxy },
+];
 
-  if (paths.has('gateway-http')) {
-    const via = await startGatewayFor({ url: await startEverythingHttp(), transport: 'STREAMABLEHTTP' });
-    results.push(
-      await measure('(b) mcpgateway → Streamable HTTP upstream', via.mcp, 'everything-echo', via.auth),
-    );
-  }
-  if (paths.has('gateway-stdio')) {
-    const via = await startGatewayFor({ transport: 'STDIO', command: stdioArgv });
-    results.push(await measure('(b) mcpgateway → stdio upstream', via.mcp, 'everything-echo', via.auth));
-  }
-  if (paths.has('supergateway')) results.push(await supergateway());
-  if (paths.has('mcp-proxy')) results.push(await mcpProxy());
-  printTable(
-    results.map((r) => r.load),
-    direct.load,
-  );
-  const unloaded = results.flatMap((r) => (r.latency ? [r.latency] : []));
-  if (direct.latency) {
-    console.log();
-    printLatencyTable(unloaded, direct.latency);
-  }
-} finally {
-  for (const pid of groups) {
+/** Stops the processes started since `from` (one row's), so the next row has the machine to itself. */
+function stopGroups(from: number): void {
+  for (const pid of groups.splice(from)) {
     try {
       process.kill(-pid, 'SIGTERM');
     } catch {
       // Already gone.
     }
   }
+}
+
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** The run with the median throughput (its p50/p99 go in the table), and the median of the per-round ratios. */
+function summarize(runs: PathResult[], directRuns: PathResult[]): { load: LoadResult; ratio: number } {
+  const byThroughput = [...runs].sort((x, y) => x.load.requestsPerSecond - y.load.requestsPerSecond);
+  const ratios = runs.map((r, i) => r.load.requestsPerSecond / directRuns[i]!.load.requestsPerSecond);
+  return { load: byThroughput[Math.floor((runs.length - 1) / 2)]!.load, ratio: median(ratios) };
+}
+
+try {
+  console.log(
+    `bench/federation: tools/call echo, ${connections} connections in one session, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, ${rounds} round(s), CACHE_TYPE=${values['cache-type']}, node ${process.version}`,
+  );
+  const rows = ROWS.filter((row) => row.path === 'direct' || paths.has(row.path));
+  const runs = new Map<string, PathResult[]>(rows.map((row) => [row.path, []]));
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) console.log(`round ${round} of ${rounds}`);
+    for (const row of rows) {
+      const from = groups.length;
+      try {
+        runs.get(row.path)!.push(await row.run());
+      } finally {
+        stopGroups(from);
+      }
+    }
+  }
+  const directRuns = runs.get('direct')!;
+  const summaries = rows.map((row) => summarize(runs.get(row.path)!, directRuns));
+  const direct = summaries[0]!.load;
+  console.log();
+  if (rounds > 1)
+    console.log(`Medians of ${rounds} rounds (ratios: the median of each round's ratio to (a)):`);
+  console.log('| path | calls/s | p50 ms | p99 ms | errors | vs direct (throughput) | added p50 ms |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const { load: r, ratio } of summaries)
+    console.log(
+      `| ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} | ${ratio.toFixed(2)}x | ${(r.p50 - direct.p50).toFixed(1)} |`,
+    );
+  if (latencySeconds > 0) {
+    const unloaded = rows.map((row) => {
+      const lat = runs.get(row.path)!.flatMap((r) => (r.latency ? [r.latency] : []));
+      return [...lat].sort((x, y) => x.p50 - y.p50)[Math.floor((lat.length - 1) / 2)]!;
+    });
+    console.log();
+    printLatencyTable(unloaded, unloaded[0]!);
+  }
+} finally {
+  stopGroups(0);
+  rmSync(logDir, { recursive: true, force: true });
 }
 
 /**
@@ -217,6 +285,27 @@ async function startEverythingHttp(): Promise<string> {
     /listening on port/i,
   );
   return `http://127.0.0.1:${port}/mcp`;
+}
+
+/**
+ * The floor: a Node HTTP hop that does no MCP work at all (bench/passthrough-proxy.ts) in front of its own
+ * server-everything. What the gateway row loses beyond this is the gateway's own work per call.
+ */
+async function floor(): Promise<PathResult> {
+  const port = await freePort();
+  const proxy = fileURLToPath(new URL('./passthrough-proxy.ts', import.meta.url));
+  await spawnReady(
+    process.execPath,
+    ['--import', 'tsx', proxy, await startEverythingHttp(), String(port)],
+    { ...process.env, BURN_US: values['floor-burn-us'] },
+    /listening on port/,
+  );
+  const burn = values['floor-burn-us'] === '0' ? '' : `, burning ${values['floor-burn-us']} µs per call`;
+  return measure(
+    `(f) pass-through Node proxy (no MCP work${burn}) → Streamable HTTP`,
+    `http://127.0.0.1:${port}/mcp`,
+    'echo',
+  );
 }
 
 async function supergateway(): Promise<PathResult> {
