@@ -22,6 +22,7 @@ import {
   type LatencyResult,
   type LoadResult,
 } from './lib.js';
+import { hasWrk, wrkLoad } from './wrk-load.js';
 
 const SUPERGATEWAY = 'supergateway@4.0.0';
 const MCP_PROXY = 'mcp-proxy@6.7.19';
@@ -32,6 +33,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     /** Seconds of one-connection, one-call-at-a-time latency per path after its throughput run (0 skips). */
     'latency-seconds': { type: 'string', default: '3' },
+    /** The load generator: autocannon (Node, in this process) or wrk (C, lighter on the shared cores). */
+    client: { type: 'string', default: 'autocannon' },
     /** Rounds of every row, run in turn with fresh processes; the table shows medians (this machine drifts). */
     rounds: { type: 'string', default: '1' },
     /** Comma-separated subset of: gateway-http, gateway-stdio, supergateway, mcp-proxy, floor (direct always runs). */
@@ -49,6 +52,11 @@ const paths = new Set(values.paths.split(',').map((p) => p.trim()));
 const connections = Number(values.connections);
 const latencySeconds = Number(values['latency-seconds']);
 const rounds = Math.max(1, Number(values.rounds));
+if (values.client !== 'wrk' && values.client !== 'autocannon')
+  throw new Error('--client is wrk or autocannon');
+if (values.client === 'wrk' && !hasWrk())
+  throw new Error('wrk is not installed (Debian: apt-get install wrk), or run with --client autocannon');
+const generate = values.client === 'wrk' ? wrkLoad : load;
 const everything = fileURLToPath(
   new URL('../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url),
 );
@@ -136,8 +144,8 @@ async function measure(
       params: { name: tool, arguments: { message: `hello ${n}` } },
     });
   // A short warm-up: connection pools, upstream sessions, JIT.
-  await load({ label, url, headers, body, connections, durationSeconds: 1 });
-  const result = await load({ label, url, headers, body, connections, durationSeconds });
+  await generate({ label, url, headers, body, connections, durationSeconds: 1 });
+  const result = await generate({ label, url, headers, body, connections, durationSeconds });
   console.log(
     `${label}: ${result.requestsPerSecond.toFixed(0)} calls/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors + result.non2xx}`,
   );
@@ -231,7 +239,7 @@ function summarize(runs: PathResult[], directRuns: PathResult[]): { load: LoadRe
 
 try {
   console.log(
-    `bench/federation: tools/call echo, ${connections} connections in one session, ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, ${rounds} round(s), CACHE_TYPE=${values['cache-type']}, node ${process.version}`,
+    `bench/federation: tools/call echo, ${connections} connections in one session (${values.client}), ${durationSeconds}s per path${latencySeconds > 0 ? `, then ${latencySeconds}s unloaded latency per path` : ''}, ${rounds} round(s), CACHE_TYPE=${values['cache-type']}, node ${process.version}`,
   );
   const rows = ROWS.filter((row) => row.path === 'direct' || paths.has(row.path));
   const runs = new Map<string, PathResult[]>(rows.map((row) => [row.path, []]));
