@@ -2,7 +2,6 @@
 // forwarded to a stdio and to a Streamable HTTP server-everything), read from /proc around a load.
 // Run: npm run build && npx tsx bench/cpu-per-call.ts [--seconds 6] [--cache-type database] (Linux only)
 // Throughput on a shared machine depends on what the other processes cost; CPU per call is the gateway's share.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -39,15 +38,14 @@ function cpuMs(pid: number): number {
 
 const echo = await startEchoUpstream();
 const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
-const upstream = spawn(process.execPath, [everything, 'streamableHttp'], {
-  env: { ...process.env, PORT: String(httpPort) },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-await new Promise<void>((resolve) => {
-  const onData = (chunk: Buffer) => /listening on port/i.test(chunk.toString()) && resolve();
-  upstream.stdout.on('data', onData);
-  upstream.stderr.on('data', onData);
-});
+const upstream = (
+  await spawnUntil(
+    process.execPath,
+    [everything, 'streamableHttp'],
+    { ...process.env, PORT: String(httpPort) },
+    /listening on port/i,
+  )
+).child;
 
 const entry = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 const call = (tool: string) => (n: number) =>

@@ -3,10 +3,6 @@
 // Then an unloaded latency phase per path: one connection, calls one after another, p50/p90/p99 and p50 added over direct.
 // Run: npm run build && npx tsx bench/federation.ts [--seconds 10] [--connections 32] [--latency-seconds 3] [--rounds 1] [--paths ...]
 // supergateway and mcp-proxy come from npm through `npx -y` (pinned below), never from package.json.
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,6 +15,7 @@ import {
   openSession,
   printLatencyTable,
   profileArgs,
+  spawnUntil,
   type LatencyResult,
   type LoadResult,
 } from './lib.js';
@@ -61,8 +58,6 @@ const everything = fileURLToPath(
   new URL('../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url),
 );
 const stdioArgv = [process.execPath, everything, 'stdio'];
-/** Where the children's output goes (removed at the end). */
-const logDir = mkdtempSync(join(tmpdir(), 'mcpgw-bench-'));
 /** Process group leaders: npx → node → the proxy → its stdio child all go with one kill. */
 const groups: number[] = [];
 
@@ -74,29 +69,16 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
-/**
- * Output goes to a file, not through a pipe into this process: server-everything logs every request it gets,
- * and reading that here would spend the load generator's CPU in every row with one (polled until `ready`).
- */
-function spawnReady(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<string> {
-  const log = join(logDir, `${groups.length}.log`);
-  const fd = openSync(log, 'w');
-  const child = spawn(cmd, args, { env, stdio: ['ignore', fd, fd], detached: true });
-  closeSync(fd);
+/** Starts a child in a process group of its own, stopped with its row (see stopGroups). */
+async function spawnReady(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<string> {
+  const { child, match } = await spawnUntil(cmd, args, env, ready, { detached: true });
   if (child.pid !== undefined) groups.push(child.pid);
-  let exitCode: number | null | undefined;
-  child.once('exit', (code) => (exitCode = code));
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      const out = readFileSync(log, 'utf8');
-      const m = ready.exec(out);
-      if (m) resolve(m[1] ?? m[0]);
-      else if (exitCode !== undefined)
-        reject(new Error(`${cmd} ${args.join(' ')} exited with ${exitCode}: ${out}`));
-      else setTimeout(poll, 50);
-    };
-    poll();
-  });
+  return match;
 }
 
 /** Some proxies announce their port before they listen on it. */
@@ -276,7 +258,6 @@ try {
   }
 } finally {
   stopGroups(0);
-  rmSync(logDir, { recursive: true, force: true });
 }
 
 /**

@@ -1,6 +1,6 @@
 // Shared pieces of the benchmarks: child processes, an echo upstream, autocannon runs, unloaded latency runs and the report tables.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -167,24 +167,39 @@ export async function startEchoUpstream(): Promise<{ url: string; server: Server
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/** Spawns a process and resolves when its output matches `ready` (the first capture group is returned). */
+/**
+ * Spawns a process and resolves when its output matches `ready` (the first capture group is returned). The
+ * output goes to a file polled until then, not through a pipe into this process: server-everything prints a
+ * line per request, and reading those here would cost the load generator, which shares the cores, CPU on
+ * every call. `detached` starts the child in a process group of its own (kill(-pid) then stops its tree).
+ */
 export function spawnUntil(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   ready: RegExp,
+  opts: { detached?: boolean } = {},
 ): Promise<{ child: ChildProcess; match: string }> {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
+  const dir = mkdtempSync(join(tmpdir(), 'mcpgw-bench-out-'));
+  const log = join(dir, 'output.log');
+  const fd = openSync(log, 'w');
+  const child = spawn(cmd, args, { env, stdio: ['ignore', fd, fd], detached: opts.detached === true });
+  closeSync(fd);
+  let exited: { code: number | null; output: string } | undefined;
+  child.once('exit', (code) => {
+    exited = { code, output: readFileSync(log, 'utf8') };
+    rmSync(dir, { recursive: true, force: true });
+  });
   return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      out += chunk.toString();
+    const poll = (): void => {
+      const out = exited?.output ?? readFileSync(log, 'utf8');
       const m = ready.exec(out);
       if (m) resolve({ child, match: m[1] ?? m[0] });
+      else if (exited !== undefined)
+        reject(new Error(`${cmd} ${args.join(' ')} exited with ${exited.code}: ${out}`));
+      else setTimeout(poll, 20);
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${cmd} exited with ${code}: ${out}`)));
+    poll();
   });
 }
 
