@@ -85,7 +85,10 @@ export class UpstreamSession {
   readonly relay: CallRelay;
   readonly #connection: UpstreamConnection;
   readonly #now: () => number;
-  readonly #lost = new AbortController();
+  /** Set once the transport gave up; every later call fails with it. */
+  #lost: SdkError | undefined;
+  /** How to fail each call in flight when the connection is lost (a listener set instead of a signal per call). */
+  readonly #failInflight = new Set<(reason: SdkError) => void>();
   /** Our progress tokens upstream → where that call's progress goes. */
   readonly #progress = new Map<string, (params: Record<string, unknown>) => void>();
   #nextToken = 0;
@@ -133,10 +136,14 @@ export class UpstreamSession {
    * connection error instead of waiting out its timeout, and the pool replaces this session.
    */
   #lose(cause: Error): void {
-    if (this.#lost.signal.aborted) return;
-    this.#lost.abort(
-      new SdkError(SdkErrorCode.ConnectionClosed, `the upstream connection was lost (${cause.message})`),
+    if (this.#lost !== undefined) return;
+    const lost = new SdkError(
+      SdkErrorCode.ConnectionClosed,
+      `the upstream connection was lost (${cause.message})`,
     );
+    this.#lost = lost;
+    for (const fail of this.#failInflight) fail(lost);
+    this.#failInflight.clear();
   }
 
   get inflight(): number {
@@ -159,7 +166,7 @@ export class UpstreamSession {
 
   /** Closed by us, or lost: either way no call may use it any more. */
   get isClosed(): boolean {
-    return this.#closed || this.#lost.signal.aborted;
+    return this.#closed || this.#lost !== undefined;
   }
 
   /** Resolves when the upstream side is gone (closed by either end, or the child exited). */
@@ -194,16 +201,41 @@ export class UpstreamSession {
     const sent = withMeta(params, ctx.meta, token);
     try {
       if (ctx.logLevel !== undefined) this.setLogLevel(ctx.logLevel);
-      return await this.#connection.client.request({ method, params: sent }, ANY_RESULT, {
-        signal: AbortSignal.any([ctx.signal, this.#lost.signal]),
-        timeout: timeoutMs,
-      });
+      return await this.#send(method, sent, ctx.signal, timeoutMs);
     } finally {
       if (token !== undefined) this.#progress.delete(token);
       end();
       this.#inflight -= 1;
       this.#lastUsed = this.#now();
     }
+  }
+
+  /**
+   * The SDK request, failed at once if the connection is lost meanwhile. Why not AbortSignal.any([signal,
+   * lost]): on Node 20 it costs ~14 µs per call (weak references held by the long-lived source signal),
+   * several percent of a forwarded call. The SDK's own pending request ends when the lost session is closed.
+   */
+  #send(
+    method: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    return new Promise((resolve, reject) => {
+      const fail = (reason: SdkError): void => reject(reason);
+      this.#failInflight.add(fail);
+      this.#connection.client.request({ method, params }, ANY_RESULT, { signal, timeout: timeoutMs }).then(
+        (result) => {
+          this.#failInflight.delete(fail);
+          resolve(result);
+        },
+        (error: unknown) => {
+          this.#failInflight.delete(fail);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
   }
 
   /**

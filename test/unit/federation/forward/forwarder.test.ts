@@ -223,6 +223,23 @@ describe('Forwarder', () => {
     expect(upstream.opened).toBe(2);
   });
 
+  it('fails the calls in flight at once when the upstream connection is lost, and the next call gets a new session', async () => {
+    const upstream = everythingish([]);
+    const f = build(upstream);
+    const ctx = clientContext({ sessionId: 's1' });
+    await f.callTool('g1', 'count', {}, ctx);
+    const started = Date.now();
+    // Two: three connection failures in a row would open the circuit breaker (its own test).
+    const waiting = [1, 2].map(() => f.callTool('g1', 'wait', {}, ctx).catch((e: unknown) => e));
+    await sleep(20);
+    upstream.clients[0]!.onerror?.(new UpstreamStreamLost('the GET stream could not be reopened'));
+    for (const error of await Promise.all(waiting))
+      expect(String((error as Error).message)).toMatch(/lost|connection/i);
+    expect(Date.now() - started).toBeLessThan(1000); // not the call timeout
+    expect(((await f.callTool('g1', 'count', {}, ctx)).content[0] as { text: string }).text).toBe('1');
+    expect(upstream.opened).toBe(2);
+  });
+
   it('closes the upstream session when its downstream session ends', async () => {
     const upstream = everythingish([]);
     const f = build(upstream);
