@@ -25,6 +25,9 @@ const unsupported = (what: string): AppError =>
     message: `${what} needs a session (Streamable HTTP, SSE or WebSocket)`,
   });
 
+const reasonOf = (signal: AbortSignal): string =>
+  signal.reason instanceof Error ? signal.reason.message : 'The client went away';
+
 export class OneShotPeer implements McpPeer {
   readonly mode: 'stateless' | 'rpc';
   readonly principal: Principal;
@@ -40,6 +43,10 @@ export class OneShotPeer implements McpPeer {
     this.principal = opts.principal;
     this.scope = opts.scope;
     this.closed = opts.closed;
+    // One listener per peer (per HTTP request), which lives as long as that request's signal.
+    const abortAll = (): void => this.inflight.abortAll(reasonOf(opts.closed));
+    if (opts.closed.aborted) abortAll();
+    else opts.closed.addEventListener('abort', abortAll, { once: true });
     this.#send = opts.send;
     this.#state = {
       protocolVersion: opts.protocolVersion,

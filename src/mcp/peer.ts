@@ -26,6 +26,7 @@ export interface McpPeer {
   readonly sessionId: string | undefined;
   /** Aborted when the session ends or, for one-shot peers, when the client goes away. */
   readonly closed: AbortSignal;
+  /** Requests being handled; the peer aborts them all (abortAll) when `closed` is aborted. */
   readonly inflight: InflightRequests;
   state(): Promise<PeerState>;
   /** Records what initialize / logging/setLevel negotiated (session peers only). */

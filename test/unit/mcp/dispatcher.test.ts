@@ -193,6 +193,52 @@ describe('Dispatcher', () => {
     }
   });
 
+  it('aborts a one-shot call when its client goes away, and answers nothing', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let seen: AbortSignal | undefined;
+    catalog.addTool({ name: 'park' }, (_args, ctx) => {
+      seen = ctx.signal;
+      started();
+      return new Promise((_resolve, reject) => {
+        if (ctx.signal.aborted) reject(new Error('gone'));
+        ctx.signal.addEventListener('abort', () => reject(new Error('gone')));
+      });
+    });
+    const gone = new AbortController();
+    const peer = new OneShotPeer({
+      mode: 'rpc',
+      principal: alice,
+      scope: {},
+      protocolVersion: '2025-11-25',
+      closed: gone.signal,
+    });
+    const dispatcher = new Dispatcher(
+      { catalog, serverInfo: { name: 'mcpgateway', version: '0.1.0' } },
+      silent,
+    );
+    const pending = dispatcher.handle(peer, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'park' },
+    });
+    await running;
+    gone.abort(new Error('the client closed the connection'));
+    expect(await pending).toBeUndefined();
+    expect(seen?.aborted).toBe(true);
+    expect(peer.inflight.size).toBe(0);
+    // A request that arrives after that starts aborted.
+    expect(
+      await dispatcher.handle(peer, {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'park' },
+      }),
+    ).toBeUndefined();
+  });
+
   it('aborts the call’s signal on notifications/cancelled', async () => {
     let seen: AbortSignal | undefined;
     let started!: () => void;
