@@ -38,7 +38,8 @@ export class LiveSession implements McpPeer {
     this.#latest = record;
     this.scope = record.serverId === null ? {} : { serverId: record.serverId };
     this.#outgoing = new OutgoingRequests((message, related) => this.send(message, related));
-    // Every request in flight listens for the session's end: many at once is normal, not a leak.
+    // Each upstream session opened for it (one per federated gateway it calls) listens for its end: more than
+    // ten is normal, not the leak Node warns about.
     setMaxListeners(0, this.#closed.signal);
   }
 
