@@ -1,4 +1,4 @@
-// metricsInsert: writes a batch of metric rows with a few cached INSERT texts instead of a query built per batch.
+// metricsInserter: writes a batch of metric rows with a few cached INSERT texts instead of a query built per batch.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { SqlDialectName } from '../store/db.js';
 import type { Database } from '../store/schema.js';
@@ -14,7 +14,7 @@ export type MetricRow = [
 
 /**
  * Why: Kysely turns every row of a multi-row insert into an operation tree and compiles the whole statement
- * on each flush; at a few thousand calls per second that was ~10 % of the gateway's CPU per forwarded call.
+ * on each flush: 2.0-3.1 µs of CPU per row on SQLite, against 1.6 µs with these texts (two rows per call).
  * A batch is cut into chunks of these sizes, so only a handful of distinct texts exist per table (SQLite
  * prepares each once, PostgreSQL parses a known text) and a chunk's parameters stay far under either limit.
  */
