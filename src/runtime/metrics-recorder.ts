@@ -50,8 +50,9 @@ const MAX_ERROR_TEXT = 1000;
 
 /** A sample as buffered: its time fixed when it was recorded, not when the batch is written. */
 interface Pending {
-  kind: MetricsKind;
-  row: MetricRow;
+  sample: MetricSample;
+  /** Epoch ms; formatted (like the error text trimmed) only when the batch is written, off the call path. */
+  atMs: number;
 }
 
 export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsRecorder {
@@ -90,10 +91,18 @@ export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsReco
 
   async function writeAll(pending: Pending[]): Promise<void> {
     const byKind = new Map<MetricsKind, MetricRow[]>();
-    for (const p of pending) {
-      const list = byKind.get(p.kind);
-      if (list === undefined) byKind.set(p.kind, [p.row]);
-      else list.push(p.row);
+    for (const { sample, atMs } of pending) {
+      const error = sample.error === undefined ? null : sample.error.slice(0, MAX_ERROR_TEXT);
+      const row: MetricRow = [
+        sample.id,
+        new Date(atMs).toISOString(),
+        sample.responseTime,
+        sample.success ? 1 : 0,
+        error,
+      ];
+      const list = byKind.get(sample.kind);
+      if (list === undefined) byKind.set(sample.kind, [row]);
+      else list.push(row);
     }
     for (const [kind, list] of byKind) {
       for (let i = 0; i < list.length; i += batchSize) await writeKind(kind, list.slice(i, i + batchSize));
@@ -123,12 +132,7 @@ export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsReco
         dropped++;
         return;
       }
-      const at = sample.at ?? new Date();
-      const error = sample.error === undefined ? null : sample.error.slice(0, MAX_ERROR_TEXT);
-      buffer.push({
-        kind: sample.kind,
-        row: [sample.id, at.toISOString(), sample.responseTime, sample.success ? 1 : 0, error],
-      });
+      buffer.push({ sample, atMs: sample.at?.getTime() ?? Date.now() });
       if (buffer.length >= batchSize) void flush();
     },
     flush,
