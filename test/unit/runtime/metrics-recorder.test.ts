@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { backends } from '../../helpers/backends.js';
 import { createMetricsRecorder } from '../../../src/runtime/metrics-recorder.js';
 import { metricsFor } from '../../../src/store/repos/metrics.js';
@@ -113,6 +114,37 @@ for (const backend of backends()) {
         // The time of the call, not of the write a second later.
         for (const row of rows) expect(Date.parse(row.timestamp) - recordedAt.getTime()).toBeLessThan(1000);
         expect(rows.find((r) => r.error_message !== null)!.error_message).toHaveLength(1000);
+      } finally {
+        await recorder.close();
+        await t.dispose();
+      }
+    });
+  });
+}
+
+for (const backend of backends()) {
+  describe(`metrics recorder when the database refuses the write (${backend.name})`, () => {
+    it('counts and reports the lost samples, and flush still resolves', async () => {
+      const t = await backend.open();
+      const failures: Array<{ error: unknown; dropped: number }> = [];
+      const recorder = createMetricsRecorder({
+        store: t.store,
+        flushIntervalMs: 60_000,
+        onError: (error, dropped) => failures.push({ error, dropped }),
+      });
+      try {
+        await t.store.db
+          .insertInto('tools')
+          .values([tool('a', 'a')])
+          .execute();
+        await sql`drop table tool_metrics`.execute(t.store.db);
+        recorder.record({ kind: 'tool', id: 'a', responseTime: 0.01, success: true });
+        recorder.record({ kind: 'tool', id: 'a', responseTime: 0.02, success: true });
+        await expect(recorder.flush()).resolves.toBeUndefined();
+        recorder.record({ kind: 'tool', id: 'a', responseTime: 0.03, success: false });
+        await recorder.flush();
+        expect(failures.map((f) => f.dropped)).toEqual([2, 3]);
+        expect(String(failures[0]!.error)).toMatch(/tool_metrics/);
       } finally {
         await recorder.close();
         await t.dispose();
