@@ -7,6 +7,7 @@ import { startHealthChecks } from './federation/health/start-health-checks.js';
 import { newId } from './lib/ids.js';
 import { createServices, type Services } from './services.js';
 import { openStore, type Store } from './store/db.js';
+import { Lease } from './store/lease.js';
 import { migrateToLatest } from './store/migrate.js';
 import { APP_VERSION } from './version.js';
 
@@ -48,16 +49,20 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
     for (const notice of services.notices) app.log.warn(notice);
     await app.listen({ host: config.host, port: config.port });
     // Leader-only: with several instances on one database, the `leases` row picks the one that checks.
+    // Three missed renewals before another instance takes over: a slow round must not lose the lease.
     const health = startHealthChecks({
       config,
-      store,
       gateways: services.registry.gateways,
+      lease: new Lease({
+        db: store.db,
+        name: 'health-checks',
+        holder: newId(),
+        ttlMs: Math.max(config.healthCheckInterval * 3000, 5_000),
+      }),
       http: services.http,
       stdio: services.stdio,
       oauth: services.oauth,
       federation: services.federation,
-      events: services.registry.events,
-      instanceId: newId(),
       log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
     });
     const address = app.server.address();

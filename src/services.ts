@@ -83,6 +83,7 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     federation,
     defaultTimeoutMs: config.toolTimeout * 1000,
     cacheTtlMs: config.registryCacheTtl * 1000,
+    checkUrl: (url) => void http.guard.checkUrl(url),
   });
   const validator = createArgumentValidator();
   const invoker = createRestInvoker({ http, validator });
@@ -101,7 +102,6 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     registry,
     invoker,
     metrics,
-    defaultTimeoutMs: config.toolTimeout * 1000,
     forwarder,
     validator,
   });

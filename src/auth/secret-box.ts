@@ -12,6 +12,9 @@ export interface SecretBox {
   readonly fingerprint: string;
 }
 
+/** What stores and restores JSON secrets (the registry needs no more of the box). */
+export type SecretCodec = Pick<SecretBox, 'encryptJson' | 'decryptJson'>;
+
 const VERSION = 'v1';
 const PREFIX = `${VERSION}:`;
 const IV_BYTES = 12;

@@ -1,7 +1,7 @@
 // OAuth 2.0 client credentials for upstream gateways: tokens fetched through the guarded client, cached until shortly before expiry.
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
-import type { OAuthClientCredentials } from '../registry/common/upstream-auth.js';
+import type { OAuthClientCredentials } from '../runtime/credentials.js';
 import type { HttpClient } from '../runtime/http-client.js';
 import { describeUpstreamFailure } from '../runtime/upstream-failure.js';
 

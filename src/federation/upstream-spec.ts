@@ -1,5 +1,5 @@
 // UpstreamSpec: everything needed to open a client connection to one federated MCP server (credentials in clear; never persisted in this shape).
-import type { GatewayAuth } from '../registry/common/upstream-auth.js';
+import type { GatewayAuth } from '../runtime/credentials.js';
 
 export type UpstreamTransport = 'STREAMABLEHTTP' | 'SSE' | 'STDIO';
 

@@ -3,7 +3,7 @@ import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@model
 import { isAppError } from '../errors/app-error.js';
 import type { Forwarder } from '../federation/forward/forwarder.js';
 import type { Registry } from '../registry/registry.js';
-import type { ToolRecord } from '../registry/tools/service.js';
+import type { CallableTool } from '../registry/tools/callable-tool.js';
 import type { ArgumentValidator } from '../runtime/argument-validator.js';
 import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
 import type { CallContext, Completion, CompletionRef } from './catalog.js';
@@ -18,8 +18,7 @@ export interface FederatedEntitiesOptions {
 
 export interface FederatedEntities {
   callTool(
-    record: ToolRecord,
-    gatewayId: string,
+    tool: Extract<CallableTool, { kind: 'federated' }>,
     args: Record<string, unknown>,
     ctx: CallContext,
   ): Promise<CallToolResult>;
@@ -71,57 +70,58 @@ export function createFederatedEntities(opts: FederatedEntitiesOptions): Federat
   }
 
   return {
-    async callTool(record, gatewayId, args, ctx) {
-      const { row } = record;
+    async callTool(tool, args, ctx) {
       try {
-        opts.validator?.validate({ id: row.id, version: row.version }, JSON.parse(row.input_schema), args);
+        opts.validator?.validate({ id: tool.id, version: tool.version }, tool.inputSchema, args);
       } catch (error) {
         // As for REST tools: a model can correct invalid arguments (SEP-1303), so this is a tool error.
         if (isAppError(error) && error.code === 'Invalid')
           return { isError: true, content: [{ type: 'text', text: error.message }] };
         throw error;
       }
-      return forwarder.callTool(gatewayId, row.original_name, args, ctx, row.timeout_ms ?? undefined);
+      return forwarder.callTool(tool.gatewayId, tool.upstreamName, args, ctx, tool.timeoutMs);
     },
 
     async readResource(uri, serverId, ctx) {
-      const row = await registry.resources.recordByUri(uri, serverId);
-      if (row?.gateway_id == null) return undefined;
-      const gatewayId = row.gateway_id;
+      const route = await registry.resources.routeByUri(uri, serverId);
+      if (route?.gatewayId == null) return undefined;
+      const gatewayId = route.gatewayId;
       // The URI as requested: for a template it is the concrete URI the client filled in.
-      return measured('resource', row.id, () => forwarder.readResource(gatewayId, uri, ctx));
+      return measured('resource', route.id, () => forwarder.readResource(gatewayId, uri, ctx));
     },
 
     async getPrompt(name, args, serverId, ctx) {
-      const row = await registry.prompts.recordByName(name, serverId);
-      if (row?.gateway_id == null) return undefined;
-      const gatewayId = row.gateway_id;
-      return measured('prompt', row.id, () => forwarder.getPrompt(gatewayId, row.original_name, args, ctx));
+      const route = await registry.prompts.routeByName(name, serverId);
+      if (route?.gatewayId == null) return undefined;
+      const gatewayId = route.gatewayId;
+      return measured('prompt', route.id, () =>
+        forwarder.getPrompt(gatewayId, route.upstreamName, args, ctx),
+      );
     },
 
     async watchResource(uri, subscribed, serverId, ctx) {
-      const row = await registry.resources.recordByUri(uri, serverId);
-      if (row?.gateway_id == null) return false;
+      const route = await registry.resources.routeByUri(uri, serverId);
+      if (route?.gatewayId == null) return false;
       // The client's subscription stands either way: an upstream without subscriptions (or down) just sends no updates.
-      await forwarder.watchResource(row.gateway_id, uri, subscribed, ctx).catch(() => undefined);
+      await forwarder.watchResource(route.gatewayId, uri, subscribed, ctx).catch(() => undefined);
       return true;
     },
 
     async complete(ref, argument, context, serverId, ctx) {
       if (ref.type === 'ref/prompt') {
-        const row = await registry.prompts.recordByName(ref.name, serverId);
-        if (row?.gateway_id == null) return undefined;
+        const route = await registry.prompts.routeByName(ref.name, serverId);
+        if (route?.gatewayId == null) return undefined;
         return forwarder.complete(
-          row.gateway_id,
-          { ...ref, name: row.original_name },
+          route.gatewayId,
+          { ...ref, name: route.upstreamName },
           argument,
           context,
           ctx,
         );
       }
-      const row = await registry.resources.recordByUri(ref.uri, serverId);
-      if (row?.gateway_id == null) return undefined;
-      return forwarder.complete(row.gateway_id, ref, argument, context, ctx);
+      const route = await registry.resources.routeByUri(ref.uri, serverId);
+      if (route?.gatewayId == null) return undefined;
+      return forwarder.complete(route.gatewayId, ref, argument, context, ctx);
     },
   };
 }

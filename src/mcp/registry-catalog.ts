@@ -4,12 +4,10 @@ import { AppError, isAppError } from '../errors/app-error.js';
 import type { RegistryEvent } from '../registry/common/events.js';
 import type { Forwarder } from '../federation/forward/forwarder.js';
 import type { Registry } from '../registry/registry.js';
-import type { ToolRecord } from '../registry/tools/service.js';
-import type { ToolRow } from '../store/schema.js';
+import type { CallableTool } from '../registry/tools/callable-tool.js';
 import type { ArgumentValidator } from '../runtime/argument-validator.js';
 import type { RestInvoker } from '../runtime/invoke-rest.js';
 import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
-import type { RestMethod, RestToolSpec } from '../runtime/rest-tool-spec.js';
 import type { CallContext, CatalogEvent, CatalogScope, McpCatalog } from './catalog.js';
 import { createFederatedEntities } from './federated-entities.js';
 
@@ -17,8 +15,6 @@ export interface RegistryCatalogOptions {
   registry: Registry;
   invoker: RestInvoker;
   metrics: MetricsRecorder;
-  /** TOOL_TIMEOUT in milliseconds, for tools without their own timeout_ms. */
-  defaultTimeoutMs: number;
   /** Sends calls of federated entities (rows with a gateway_id) upstream; without it they are Unavailable. */
   forwarder?: Forwarder;
   /** Checks federated tools' arguments before they go upstream (REST tools are checked by the invoker). */
@@ -46,35 +42,6 @@ function toCatalogEvents(event: RegistryEvent): CatalogEvent[] {
         serverIds: 'all' as const,
       }));
   }
-}
-
-/** Parsed once per row object: cached lookups hand out the same row until the tool changes. */
-const restSpecs = new WeakMap<ToolRow, RestToolSpec>();
-
-function restSpecOf(
-  row: ToolRow,
-  url: string,
-  auth: ToolRecord['auth'],
-  defaultTimeoutMs: number,
-): RestToolSpec {
-  let spec = restSpecs.get(row);
-  if (spec === undefined) {
-    spec = {
-      id: row.id,
-      name: row.name,
-      version: row.version,
-      url,
-      requestType: row.request_type as RestMethod,
-      headers: JSON.parse(row.headers) as Record<string, string>,
-      inputSchema: JSON.parse(row.input_schema) as unknown,
-      outputSchema: row.output_schema === null ? null : (JSON.parse(row.output_schema) as object),
-      jsonpathFilter: row.jsonpath_filter,
-      auth,
-      timeoutMs: row.timeout_ms ?? defaultTimeoutMs,
-    };
-    restSpecs.set(row, spec);
-  }
-  return spec;
 }
 
 export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog {
@@ -105,21 +72,19 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
   };
 
   async function invokeTool(
-    record: ToolRecord,
+    tool: CallableTool,
     args: Record<string, unknown>,
     ctx: CallContext,
   ): Promise<CallToolResult> {
-    const { row, auth } = record;
-    if (row.gateway_id !== null && federated !== undefined)
-      return federated.callTool(record, row.gateway_id, args, ctx);
-    if (row.integration_type !== 'REST' || row.url === null) {
+    if (tool.kind === 'federated') {
+      if (federated !== undefined) return federated.callTool(tool, args, ctx);
       throw new AppError({
         code: 'Unavailable',
-        message: `Tool ${row.name} is federated from a gateway; calling it needs the gateway's upstream connection`,
+        message: `Tool ${tool.name} is federated from a gateway; calling it needs the gateway's upstream connection`,
       });
     }
     try {
-      return await invoker.invoke(restSpecOf(row, row.url, auth, opts.defaultTimeoutMs), args, ctx.signal);
+      return await invoker.invoke(tool.spec, args, ctx.signal);
     } catch (error) {
       // Invalid arguments are a tool execution error the model can correct (MCP 2025-11-25, SEP-1303), not a protocol error.
       if (isAppError(error) && error.code === 'Invalid')
@@ -150,7 +115,7 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
         const error = errorText(result);
         metrics.record({
           kind: 'tool',
-          id: record.row.id,
+          id: record.id,
           responseTime: seconds(started),
           success: error === undefined,
           error,
@@ -161,7 +126,7 @@ export function createRegistryCatalog(opts: RegistryCatalogOptions): McpCatalog 
         const message = error instanceof Error ? error.message : String(error);
         metrics.record({
           kind: 'tool',
-          id: record.row.id,
+          id: record.id,
           responseTime: seconds(started),
           success: false,
           error: message,

@@ -1,10 +1,10 @@
 // Registry: every registry service built once from the store and the secret codec (composition helper for main and tests).
+import type { SecretCodec } from '../auth/secret-box.js';
 import type { GatewayFederation } from '../federation/discovery/gateway-federation.js';
 import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
 import type { Store } from '../store/db.js';
 import { RegistryEvents } from './common/events.js';
 import { LookupCache } from './common/lookup-cache.js';
-import type { SecretCodec } from './common/upstream-auth.js';
 import { ToolService } from './tools/service.js';
 import { PromptService } from './prompts/service.js';
 import type { TemplateRenderer } from './prompts/template/renderer.js';
@@ -28,6 +28,8 @@ export interface RegistryOptions {
   defaultTimeoutMs?: number;
   /** REGISTRY_CACHE_TTL in milliseconds for the lookups MCP calls make (0 or unset: no cache). */
   cacheTtlMs?: number;
+  /** Refuses a REST tool URL whose literal address the SSRF rules always block (the HTTP client's guard). */
+  checkUrl?: (url: string) => void;
 }
 
 export interface Registry {
@@ -48,7 +50,11 @@ export function createRegistry(opts: RegistryOptions): Registry {
   const base = { store: opts.store, secrets: opts.secrets, events, metrics: opts.metrics, lookups };
   return {
     events,
-    tools: new ToolService(base),
+    tools: new ToolService({
+      ...base,
+      defaultTimeoutMs: opts.defaultTimeoutMs,
+      ...(opts.checkUrl === undefined ? {} : { checkUrl: opts.checkUrl }),
+    }),
     resources: new ResourceService(base),
     prompts: new PromptService({ ...base, renderer: opts.renderer }),
     servers: new ServerService(base),

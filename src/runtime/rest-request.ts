@@ -1,6 +1,7 @@
 // buildRestRequest: turns a REST tool spec and validated arguments into the URL, method, headers and body to send.
 import { invalid, isAppError } from '../errors/app-error.js';
-import type { RestAuth, RestMethod, RestToolSpec } from './rest-tool-spec.js';
+import type { UpstreamAuth } from './credentials.js';
+import type { RestMethod, RestToolSpec } from './rest-tool-spec.js';
 
 export interface RestRequest {
   url: URL;
@@ -47,7 +48,7 @@ function queryValues(value: unknown): string[] {
 }
 
 /** The headers a stored credential becomes (REST tools here; federated gateways reuse it). */
-export function authHeaders(auth: RestAuth | null | undefined): Array<[string, string]> {
+export function authHeaders(auth: UpstreamAuth | null | undefined): Array<[string, string]> {
   if (!auth) return [];
   switch (auth.type) {
     case 'basic':

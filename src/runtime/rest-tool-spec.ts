@@ -1,11 +1,7 @@
 // RestToolSpec: what the runtime needs to call one REST tool (decrypted auth included; never persisted in this shape).
+import type { UpstreamAuth } from './credentials.js';
 
 export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export type RestAuth =
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'bearer'; token: string }
-  | { type: 'authheaders'; headers: Record<string, string> };
 
 export interface RestToolSpec {
   id: string;
@@ -19,6 +15,6 @@ export interface RestToolSpec {
   inputSchema: unknown;
   outputSchema?: object | null;
   jsonpathFilter?: string | null;
-  auth?: RestAuth | null;
+  auth?: UpstreamAuth | null;
   timeoutMs: number;
 }

@@ -87,3 +87,8 @@ export function openStore(url: string, opts: OpenOptions = {}): Store {
 export async function pingStore(store: Store): Promise<void> {
   await sql`select 1`.execute(store.db);
 }
+
+/** Runs `work` in one transaction: what it writes through repos built on `trx` commits together or not at all. */
+export function inTransaction<T>(store: Store, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute(work);
+}

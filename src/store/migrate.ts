@@ -6,6 +6,7 @@ import { init } from './migrations/0001-init.js';
 import { serversGateways } from './migrations/0002-servers-gateways.js';
 import { gatewayServerInfo } from './migrations/0003-gateway-server-info.js';
 import { mcpSessionSubject } from './migrations/0004-mcp-session-subject.js';
+import { resourceUriPerGateway } from './migrations/0005-resource-uri-per-gateway.js';
 
 /** Ordered: a new migration is appended, never inserted or renamed. */
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
     '0002-servers-gateways': serversGateways(),
     '0003-gateway-server-info': gatewayServerInfo(),
     '0004-mcp-session-subject': mcpSessionSubject(),
+    '0005-resource-uri-per-gateway': resourceUriPerGateway(dialect),
   };
 }
 
@@ -21,7 +23,8 @@ export interface MigrateOutcome {
   applied: string[];
 }
 
-export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
+/** Runs every migration not applied yet; `upTo` stops after the named one (tests of a migration's own data step). */
+export async function migrateToLatest(store: Store, upTo?: string): Promise<MigrateOutcome> {
   const db = store.db as unknown as Kysely<unknown>;
   const provider = { getMigrations: () => Promise.resolve(migrations(store.dialect)) };
   // Kysely looks for its bookkeeping tables across every schema: pin them to the schema we migrate, so
@@ -35,7 +38,8 @@ export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
     provider,
     ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
   });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  const result: MigrationResultSet =
+    upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new AppError({

@@ -1,7 +1,7 @@
 // GatewayFederation: what the gateways registry asks of federation (target checks, discovery, releasing upstream resources).
 import type { Config } from '../../config/load.js';
 import { invalid } from '../../errors/app-error.js';
-import type { GatewayAuth } from '../../registry/common/upstream-auth.js';
+import type { GatewayAuth } from '../../runtime/credentials.js';
 import type { HttpClient } from '../../runtime/http-client.js';
 import type { OAuthTokenCache } from '../oauth.js';
 import type { StdioProcesses } from '../stdio-process.js';

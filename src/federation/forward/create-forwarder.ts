@@ -1,14 +1,12 @@
 // createForwarder: the Forwarder wired to config, the gateway records, connectUpstream and the registry's change events.
 import type { Config } from '../../config/load.js';
-import type { GatewayAuth } from '../../registry/common/upstream-auth.js';
 import type { HttpClient } from '../../runtime/http-client.js';
-import type { GatewayRow } from '../../store/schema.js';
 import { connectUpstream } from '../connect.js';
 import type { OAuthTokenCache } from '../oauth.js';
 import type { StdioProcesses } from '../stdio-process.js';
 import type { ListKind } from './call-relay.js';
 import { Forwarder } from './forwarder.js';
-import { toForwardGateway, type ForwardGateway } from './gateway-spec.js';
+import type { ForwardGateway } from './gateway-spec.js';
 import { withRequestFetch } from './request-fetch.js';
 
 export type ForwardedEvent =
@@ -16,8 +14,8 @@ export type ForwardedEvent =
 
 export interface ForwarderDeps {
   config: Config;
-  /** The gateway row with its credentials decrypted (registry.gateways.recordById). */
-  gateways: { recordById(id: string): Promise<{ row: GatewayRow; auth: GatewayAuth | null } | undefined> };
+  /** The gateway with its credentials decrypted (registry.gateways.forwardTarget, cached there). */
+  gateways: { forwardTarget(id: string): Promise<ForwardGateway | undefined> };
   http: HttpClient;
   stdio: StdioProcesses;
   oauth: OAuthTokenCache;
@@ -33,21 +31,9 @@ export interface ForwarderDeps {
 
 export function createForwarder(deps: ForwarderDeps): Forwarder {
   const { config } = deps;
-  const defaultTimeoutMs = config.toolTimeout * 1000;
   const http = withRequestFetch(deps.http);
-  const forwardGateways = new WeakMap<object, ForwardGateway>();
   return new Forwarder({
-    gateway: async (id) => {
-      const record = await deps.gateways.recordById(id);
-      if (record === undefined) return undefined;
-      // The same record comes back while the registry cache holds it: build its spec once.
-      let gateway = forwardGateways.get(record);
-      if (gateway === undefined) {
-        gateway = toForwardGateway(record.row, record.auth, defaultTimeoutMs);
-        forwardGateways.set(record, gateway);
-      }
-      return gateway;
-    },
+    gateway: (id) => deps.gateways.forwardTarget(id),
     open: (spec, opts) => connectUpstream(spec, { ...opts, http, stdio: deps.stdio, oauth: deps.oauth }),
     limits: {
       maxSessionsPerGateway: config.federationMaxSessionsPerGateway,

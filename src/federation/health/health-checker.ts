@@ -1,26 +1,32 @@
 // HealthChecker: pings every enabled gateway each interval (leader instance only) and marks it and its tools reachable or not.
-import type { Store } from '../../store/db.js';
-import { GatewaysRepo } from '../../store/repos/gateways.js';
-import type { GatewayRow } from '../../store/schema.js';
-import type { GatewayAuth } from '../../registry/common/upstream-auth.js';
 import type { UpstreamConnection } from '../connect.js';
-import { upstreamSpecOf } from '../spec-from-row.js';
 import type { UpstreamSpec } from '../upstream-spec.js';
-import { Lease } from './lease.js';
+
+/** The leader lease (store/lease.ts): only its holder checks. */
+export interface LeaderLease {
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/** What the checker reads and writes of the gateways registry. */
+export interface HealthTargets {
+  /** Every enabled gateway's spec, credentials decrypted. */
+  healthTargets(): Promise<UpstreamSpec[]>;
+  /** Records a verdict on the gateway and its tools; true when the gateway's flag flipped. */
+  markReachable(gatewayId: string, reachable: boolean, at: string): Promise<boolean>;
+}
 
 export interface HealthCheckerOptions {
-  store: Store;
-  /** Enabled gateways with decrypted credentials (registry.gateways). */
-  gateways: { enabledRecords(): Promise<Array<{ row: GatewayRow; auth: GatewayAuth | null }>> };
+  gateways: HealthTargets;
+  /** Held while this instance is the one that checks; renewed every round. */
+  lease: LeaderLease;
   /** connectUpstream with the guarded HTTP client, stdio registry and token cache bound in. */
   connect: (spec: UpstreamSpec) => Promise<UpstreamConnection>;
-  instanceId: string;
   /** HEALTH_CHECK_INTERVAL in milliseconds (tests use a few). */
   intervalMs: number;
   /** UNHEALTHY_THRESHOLD: consecutive failed checks before a gateway is marked unreachable. */
   unhealthyThreshold: number;
-  /** TOOL_TIMEOUT in milliseconds; a single check never waits longer than checkTimeoutMs either. */
-  defaultTimeoutMs: number;
+  /** A single check never waits longer than this (nor than the gateway's own timeout). */
   checkTimeoutMs?: number;
   /** Called when a gateway's reachable flag flips (e.g. to emit list_changed and log). */
   onChange?: (gatewayId: string, reachable: boolean, reason: string) => void;
@@ -41,12 +47,10 @@ interface GatewayState {
   failures: number;
 }
 
-export const HEALTH_LEASE = 'health-checks';
 const CONCURRENCY = 8;
 
 export class HealthChecker {
   readonly #opts: HealthCheckerOptions;
-  readonly #lease: Lease;
   readonly #states = new Map<string, GatewayState>();
   #timer: NodeJS.Timeout | undefined;
   #round: Promise<RoundResult> | undefined;
@@ -54,14 +58,6 @@ export class HealthChecker {
 
   constructor(opts: HealthCheckerOptions) {
     this.#opts = opts;
-    // Three missed renewals before another instance takes over: a slow round must not lose the lease.
-    this.#lease = new Lease({
-      db: opts.store.db,
-      name: HEALTH_LEASE,
-      holder: opts.instanceId,
-      ttlMs: Math.max(opts.intervalMs * 3, 5_000),
-      ...(opts.now ? { now: opts.now } : {}),
-    });
   }
 
   /** Runs a round every interval until stop(); rounds never overlap. */
@@ -85,7 +81,7 @@ export class HealthChecker {
     this.#timer = undefined;
     await this.#round?.catch(() => undefined);
     await this.#dropAll();
-    await this.#lease.release().catch(() => undefined);
+    await this.#opts.lease.release().catch(() => undefined);
   }
 
   /** Closes the pooled connection of a gateway (deleted, disabled or re-targeted). */
@@ -102,50 +98,50 @@ export class HealthChecker {
   }
 
   async #runRound(): Promise<RoundResult> {
-    if (!(await this.#lease.acquire())) {
+    if (!(await this.#opts.lease.acquire())) {
       // Another instance checks; connections kept here would only load the upstreams.
       await this.#dropAll();
       return { leader: false, checked: 0 };
     }
-    const records = await this.#opts.gateways.enabledRecords();
-    const live = new Set(records.map((r) => r.row.id));
+    const targets = await this.#opts.gateways.healthTargets();
+    const live = new Set(targets.map((t) => t.gatewayId));
     for (const id of [...this.#states.keys()]) if (!live.has(id)) await this.forget(id);
-    for (let i = 0; i < records.length; i += CONCURRENCY) {
+    for (let i = 0; i < targets.length; i += CONCURRENCY) {
       if (this.#stopped) break;
-      await Promise.all(records.slice(i, i + CONCURRENCY).map((r) => this.#check(r.row, r.auth)));
+      await Promise.all(targets.slice(i, i + CONCURRENCY).map((t) => this.#check(t)));
     }
-    return { leader: true, checked: records.length };
+    return { leader: true, checked: targets.length };
   }
 
-  async #check(row: GatewayRow, auth: GatewayAuth | null): Promise<void> {
-    const base = upstreamSpecOf(row, auth, this.#opts.defaultTimeoutMs);
-    const spec = { ...base, timeoutMs: Math.min(base.timeoutMs, this.#opts.checkTimeoutMs ?? 10_000) };
+  async #check(target: UpstreamSpec): Promise<void> {
+    const id = target.gatewayId;
+    const spec = { ...target, timeoutMs: Math.min(target.timeoutMs, this.#opts.checkTimeoutMs ?? 10_000) };
     const fingerprint = JSON.stringify([spec.transport, spec.url, spec.command ?? null, spec.auth]);
-    let state = this.#states.get(row.id);
+    let state = this.#states.get(id);
     if (state !== undefined && state.fingerprint !== fingerprint) {
       await state.conn?.close();
       state = undefined;
     }
     if (state === undefined) {
       state = { conn: undefined, fingerprint, failures: 0 };
-      this.#states.set(row.id, state);
+      this.#states.set(id, state);
     }
     const failure = await this.#probe(state, spec);
-    if (this.#states.get(row.id) !== state) {
+    if (this.#states.get(id) !== state) {
       // forget() ran meanwhile (gateway deleted or disabled): its verdict and connection are stale.
       await state.conn?.close();
       return;
     }
-    const repo = new GatewaysRepo(this.#opts.store.db);
+    const { gateways } = this.#opts;
     const at = (this.#opts.now ?? (() => new Date()))().toISOString();
     if (failure === undefined) {
       state.failures = 0;
-      if (await repo.markReachable(row.id, true, at)) this.#opts.onChange?.(row.id, true, 'answered ping');
+      if (await gateways.markReachable(id, true, at)) this.#opts.onChange?.(id, true, 'answered ping');
       return;
     }
     state.failures += 1;
-    if (state.failures >= this.#opts.unhealthyThreshold && (await repo.markReachable(row.id, false, at)))
-      this.#opts.onChange?.(row.id, false, failure);
+    if (state.failures >= this.#opts.unhealthyThreshold && (await gateways.markReachable(id, false, at)))
+      this.#opts.onChange?.(id, false, failure);
   }
 
   /** Pings the pooled connection; when that fails (expired session, restarted upstream) connects afresh once. */

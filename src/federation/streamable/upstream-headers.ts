@@ -1,6 +1,6 @@
 // UpstreamHeaders: the credentials and extra headers every HTTP request to one upstream carries.
 import { AppError } from '../../errors/app-error.js';
-import type { GatewayAuth } from '../../registry/common/upstream-auth.js';
+import type { GatewayAuth } from '../../runtime/credentials.js';
 import { authHeaders } from '../../runtime/rest-request.js';
 import type { OAuthTokenCache } from '../oauth.js';
 

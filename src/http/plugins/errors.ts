@@ -4,7 +4,7 @@ import { ZodError } from 'zod';
 import { AppError, isAppError } from '../../errors/app-error.js';
 import { httpStatusOf } from '../../errors/codes.js';
 import { JsonInputError } from '../../lib/safe-json.js';
-import { describeZodError } from '../validation.js';
+import { describeZodError } from '../../errors/parse-with.js';
 
 /** Fastify's own errors that are the client's fault, by their code. */
 const FASTIFY_CLIENT_ERRORS = new Map<string, AppError['code']>([

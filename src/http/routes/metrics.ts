@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { MetricsService } from '../../registry/metrics/service.js';
-import { parseWith } from '../validation.js';
+import { parseWith } from '../../errors/parse-with.js';
 
 /** `entity` takes the singular or plural kind; `entity_id` is ContextForge's name for `id`. */
 const resetQuery = z

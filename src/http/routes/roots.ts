@@ -1,8 +1,10 @@
 // /roots: list, add and remove the roots the gateway advertises.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { parseWith } from '../../errors/parse-with.js';
+import { parseRootCreate } from '../../registry/roots/schema.js';
 import type { RootService } from '../../registry/roots/service.js';
-import { parseWith } from '../validation.js';
+import { normalizeBody } from './body.js';
 
 /** The URI is the rest of the path: URL-encoded (`file%3A%2F%2F%2Fsrv`) or raw (`file:///srv`) as ContextForge's {uri:path}. */
 const rootParams = z.object({ '*': z.string().min(1, 'name the root uri after /roots/').max(4096) });
@@ -13,8 +15,9 @@ export function rootRoutes(app: FastifyInstance, deps: { roots: RootService }): 
   app.get('/roots', { config: { auth: 'user' } }, async () => roots.list());
 
   app.post('/roots', { config: { auth: 'admin' } }, async (request, reply) => {
+    const input = parseRootCreate(normalizeBody(request.body, 'root'));
     reply.status(201);
-    return roots.add(request.body);
+    return roots.add(input);
   });
 
   app.delete('/roots/*', { config: { auth: 'admin' } }, async (request) => {

@@ -4,8 +4,8 @@ import type { PromptService } from '../../registry/prompts/service.js';
 import type { ResourceService } from '../../registry/resources/service.js';
 import type { ServerService } from '../../registry/servers/service.js';
 import type { ToolService } from '../../registry/tools/service.js';
-import { principalOf } from '../plugins/auth.js';
-import { deletedResponse, idOf, listFilterOf, listResponse, registerStateRoutes } from './route-kit.js';
+import { parseServerCreate, parseServerUpdate } from '../../registry/servers/schema.js';
+import { idOf, listFilterOf, listResponse, registerCrudRoutes } from './route-kit.js';
 
 export interface ServerRouteDeps {
   servers: ServerService;
@@ -16,49 +16,33 @@ export interface ServerRouteDeps {
 
 export function serverRoutes(app: FastifyInstance, deps: ServerRouteDeps): void {
   const { servers, tools, resources, prompts } = deps;
-
-  app.get('/servers', { config: { auth: 'user' } }, async (request) => {
-    const { filter, paginated } = listFilterOf(request);
-    return listResponse('servers', await servers.list(filter), paginated);
+  registerCrudRoutes(app, {
+    collection: 'servers',
+    noun: 'Server',
+    embeddedKey: 'server',
+    service: servers,
+    parseCreate: parseServerCreate,
+    parseUpdate: parseServerUpdate,
   });
-
-  app.post('/servers', { config: { auth: 'admin' } }, async (request, reply) => {
-    reply.status(201);
-    return servers.create(request.body, principalOf(request));
-  });
-
-  app.get('/servers/:id', { config: { auth: 'user' } }, async (request) => servers.get(idOf(request)));
-
-  app.put('/servers/:id', { config: { auth: 'admin' } }, async (request) =>
-    servers.update(idOf(request), request.body, principalOf(request)),
-  );
-
-  app.delete('/servers/:id', { config: { auth: 'admin' } }, async (request) => {
-    const id = idOf(request);
-    await servers.delete(id);
-    return deletedResponse('Server', id);
-  });
-
-  registerStateRoutes(app, '/servers', servers);
 
   // The associated entities' own read models; enabled ones only unless include_inactive=true.
   app.get('/servers/:id/tools', { config: { auth: 'user' } }, async (request) => {
     const id = idOf(request);
-    const { filter, paginated } = listFilterOf(request);
+    const { filter, paginated } = listFilterOf(request, 'tools');
     await servers.requireExists(id);
     return listResponse('tools', await tools.list(filter, id), paginated);
   });
 
   app.get('/servers/:id/resources', { config: { auth: 'user' } }, async (request) => {
     const id = idOf(request);
-    const { filter, paginated } = listFilterOf(request);
+    const { filter, paginated } = listFilterOf(request, 'resources');
     await servers.requireExists(id);
     return listResponse('resources', await resources.list(filter, id), paginated);
   });
 
   app.get('/servers/:id/prompts', { config: { auth: 'user' } }, async (request) => {
     const id = idOf(request);
-    const { filter, paginated } = listFilterOf(request);
+    const { filter, paginated } = listFilterOf(request, 'prompts');
     await servers.requireExists(id);
     return listResponse('prompts', await prompts.list(filter, id), paginated);
   });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { tagEntitiesQuerySchema, tagParamsSchema, tagsQuerySchema } from '../../registry/tags/schema.js';
 import type { TagService } from '../../registry/tags/service.js';
-import { parseWith } from '../validation.js';
+import { parseWith } from '../../errors/parse-with.js';
 
 export function tagRoutes(app: FastifyInstance, deps: { tags: TagService }): void {
   const { tags } = deps;

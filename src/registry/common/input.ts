@@ -1,24 +1,5 @@
-// Shapes shared by every create/update body: embedded vs flat form, camelCase aliases, names, URLs, tags.
+// Field schemas shared by every create/update input: names, descriptions, URLs, tags, JSON objects.
 import { z } from 'zod';
-
-const camelToSnake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/**
- * Accepts ContextForge's embedded form (`{"tool": {...}, "team_id": ...}`) and the flat form, and maps
- * camelCase keys to snake_case at the top level only (nested JSON Schemas are user data and stay as sent).
- */
-export function normalizeBody(body: unknown, embeddedKey: string): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
-  const outer = body as Record<string, unknown>;
-  const inner = outer[embeddedKey];
-  const source =
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? (inner as Record<string, unknown>)
-      : outer;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) out[camelToSnake(key)] = value;
-  return out;
-}
 
 export const LIMITS = {
   name: 255,

@@ -1,31 +1,10 @@
-// Credentials the gateway presents upstream: parsed from ContextForge's shapes, stored encrypted, masked on every read.
+// Upstream credentials as input and at rest: parsed from ContextForge's shapes, stored encrypted, masked on every read.
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
-
-export type UpstreamAuth =
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'bearer'; token: string }
-  | { type: 'authheaders'; headers: Record<string, string> };
-
-/** OAuth 2.0 client credentials (RFC 6749 §4.4): the gateway fetches and caches the access token itself. */
-export interface OAuthClientCredentials {
-  type: 'oauth';
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-  scope?: string;
-}
-
-/** What a gateway (federated upstream) may use: everything a REST tool may, plus OAuth client credentials. */
-export type GatewayAuth = UpstreamAuth | OAuthClientCredentials;
+import type { SecretCodec } from '../../auth/secret-box.js';
+import type { GatewayAuth, OAuthClientCredentials, UpstreamAuth } from '../../runtime/credentials.js';
 
 export const MASK = '*****';
-
-/** What stores and restores JSON secrets; implemented by auth/secret-box. */
-export interface SecretCodec {
-  encryptJson(value: unknown): string;
-  decryptJson(token: string): unknown;
-}
 
 const headerName = z
   .string()

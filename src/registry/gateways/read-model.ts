@@ -1,7 +1,8 @@
 // What the API returns for a gateway: camelCase, auth masked, health fields as the federation layer records them.
 import type { GatewayRow } from '../../store/schema.js';
 import { parseJsonColumn } from '../common/json-column.js';
-import { maskAuth, openGatewayAuth, type MaskedAuth, type SecretCodec } from '../common/upstream-auth.js';
+import type { SecretCodec } from '../../auth/secret-box.js';
+import { maskAuth, openGatewayAuth, type MaskedAuth } from '../common/upstream-auth.js';
 
 export interface GatewayRead {
   id: string;

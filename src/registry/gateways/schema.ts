@@ -1,4 +1,4 @@
-// The gateway create/update body (flat, as ContextForge's POST /gateways): validated once here.
+// The gateway create/update input (flat, as ContextForge's POST /gateways): validated once here.
 import { z } from 'zod';
 import {
   HTTP_SCHEMES,
@@ -8,6 +8,9 @@ import {
   tagsSchema,
   urlSchema,
 } from '../common/input.js';
+import { parseWith } from '../../errors/parse-with.js';
+import type { GatewayAuth } from '../../runtime/credentials.js';
+import { parseGatewayAuth } from '../common/upstream-auth.js';
 
 export const TRANSPORTS = ['SSE', 'STREAMABLEHTTP', 'STDIO'] as const;
 export const PREFIX_MODES = ['always', 'never', 'conflict'] as const;
@@ -65,22 +68,31 @@ const fields = {
 };
 
 /** A URL for STREAMABLEHTTP and SSE; a command (and no URL) for STDIO. */
-export const gatewayCreateSchema = z
-  .object({ ...fields, url: fields.url.optional() })
-  .passthrough()
-  .superRefine((input, ctx) => {
-    if (input.transport === 'STDIO') {
-      if (!input.command)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['command'],
-          message: 'a STDIO gateway needs command (an argv array)',
-        });
-    } else if (input.url === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'required (or transport STDIO with command)' });
-    }
-  });
-export const gatewayUpdateSchema = z.object(fields).partial().passthrough();
+const gatewayCreateSchema = z.object({ ...fields, url: fields.url.optional() }).superRefine((input, ctx) => {
+  if (input.transport === 'STDIO') {
+    if (!input.command)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['command'],
+        message: 'a STDIO gateway needs command (an argv array)',
+      });
+  } else if (input.url === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'required (or transport STDIO with command)' });
+  }
+});
+const gatewayUpdateSchema = z.object(fields).partial();
 
-export type GatewayCreateInput = z.output<typeof gatewayCreateSchema>;
-export type GatewayUpdateInput = z.output<typeof gatewayUpdateSchema>;
+/** A new gateway; `auth` null means none. */
+export type GatewayCreate = z.output<typeof gatewayCreateSchema> & { auth: GatewayAuth | null };
+/** Only the fields given change; `auth` undefined keeps the stored credentials, null removes them. */
+export type GatewayUpdate = z.output<typeof gatewayUpdateSchema> & { auth?: GatewayAuth | null };
+
+/** Unknown keys (ContextForge's team_id, visibility, …) are ignored. */
+export function parseGatewayCreate(raw: Record<string, unknown>): GatewayCreate {
+  return { ...parseWith(gatewayCreateSchema, raw), auth: parseGatewayAuth(raw) ?? null };
+}
+
+export function parseGatewayUpdate(raw: Record<string, unknown>): GatewayUpdate {
+  const auth = parseGatewayAuth(raw);
+  return { ...parseWith(gatewayUpdateSchema, raw), ...(auth === undefined ? {} : { auth }) };
+}

@@ -1,34 +1,27 @@
 // GatewayService: the record of each upstream MCP server, discovered and re-synced through federation/ in one transaction; no HTTP here.
 import { basename } from 'node:path';
 import type { Principal } from '../../auth/principal.js';
+import type { SecretCodec } from '../../auth/secret-box.js';
 import { AppError, conflict, invalid, notFound } from '../../errors/app-error.js';
 import type { Discovery } from '../../federation/discovery/discover.js';
 import type { GatewayFederation } from '../../federation/discovery/gateway-federation.js';
-import { changedKinds, syncDiscovery, type SyncReport } from '../../federation/discovery/sync-discovery.js';
-import type { SyncCounts } from '../../federation/discovery/sync-tools.js';
-import { upstreamSpecOf } from '../../federation/spec-from-row.js';
-import type { UpstreamTransport } from '../../federation/upstream-spec.js';
-import { parseWith } from '../../http/validation.js';
+import type { ForwardGateway } from '../../federation/forward/gateway-spec.js';
+import type { UpstreamSpec, UpstreamTransport } from '../../federation/upstream-spec.js';
 import { newId, nowIso } from '../../lib/ids.js';
-import type { Store } from '../../store/db.js';
+import type { GatewayAuth } from '../../runtime/credentials.js';
+import { inTransaction, type Store } from '../../store/db.js';
 import { GatewaysRepo, type GatewayRowUpdate, type OwnedCounts } from '../../store/repos/gateways.js';
 import type { GatewayRow } from '../../store/schema.js';
 import { uniqueViolationColumn } from '../../store/unique-violation.js';
+import { EntityService } from '../common/entity-service.js';
 import type { RegistryEvents } from '../common/events.js';
 import type { LookupCache } from '../common/lookup-cache.js';
-import { normalizeBody } from '../common/input.js';
-import { toPage, type ListFilter, type Page } from '../common/pagination.js';
-import {
-  mergeMasked,
-  openGatewayAuth,
-  parseGatewayAuth,
-  sealAuth,
-  type GatewayAuth,
-  type SecretCodec,
-} from '../common/upstream-auth.js';
+import { mergeMasked, openGatewayAuth, sealAuth } from '../common/upstream-auth.js';
 import { toGatewayRead, type GatewayRead } from './read-model.js';
-import { gatewayCreateSchema, gatewayUpdateSchema } from './schema.js';
+import type { GatewayCreate, GatewayUpdate } from './schema.js';
 import { slugify } from './slug.js';
+import { changedKinds, syncDiscovery, type SyncCounts, type SyncReport } from './sync/sync-discovery.js';
+import { commandOf, forwardGatewayOf, upstreamSpecOf } from './upstream-spec-of.js';
 
 export interface GatewayServiceOptions {
   store: Store;
@@ -42,12 +35,6 @@ export interface GatewayServiceOptions {
   lookups?: LookupCache;
 }
 
-/** A gateway with its credentials in clear, for federation only. */
-export interface GatewayRecord {
-  row: GatewayRow;
-  auth: GatewayAuth | null;
-}
-
 /** POST /gateways/{id}/tools/refresh: tool counts at the top (ContextForge reads those), every kind below. */
 export interface RefreshResult extends SyncCounts {
   gatewayId: string;
@@ -56,12 +43,19 @@ export interface RefreshResult extends SyncCounts {
   prompts: SyncCounts;
 }
 
-const DEFAULT_TRANSPORT = 'STREAMABLEHTTP';
+/**
+ * ContextForge's default for a gateway registered without a transport: SSE when the URL ends in /sse;
+ * otherwise Streamable HTTP, falling back to SSE when the upstream does not speak it.
+ */
+function defaultTransport(url: string | undefined): UpstreamTransport {
+  if (url === undefined) return 'STREAMABLEHTTP';
+  return new URL(url).pathname.replace(/\/+$/, '').endsWith('/sse') ? 'SSE' : 'STREAMABLEHTTP';
+}
 
 /** STDIO gateways have no URL; the column holds a readable marker (argv may carry secrets, so only the program). */
 const stdioUrl = (command: readonly string[]) => `stdio:${basename(command[0] ?? '')}`;
 
-export class GatewayService {
+export class GatewayService extends EntityService<GatewayRow, GatewayRead> {
   readonly #store: Store;
   readonly #repo: GatewaysRepo;
   readonly #secrets: SecretCodec;
@@ -73,8 +67,17 @@ export class GatewayService {
   readonly #syncing = new Map<string, Promise<unknown>>();
 
   constructor(opts: GatewayServiceOptions) {
+    const repo = new GatewaysRepo(opts.store.db);
+    super({
+      noun: 'Gateway',
+      collection: 'gateways',
+      repo,
+      sortKey: (r) => r.name,
+      read: (rows) => Promise.resolve(rows.map((r) => toGatewayRead(r, opts.secrets))),
+      changed: () => opts.events.touched(),
+    });
     this.#store = opts.store;
-    this.#repo = new GatewaysRepo(opts.store.db);
+    this.#repo = repo;
     this.#secrets = opts.secrets;
     this.#events = opts.events;
     this.#federation = opts.federation;
@@ -82,13 +85,11 @@ export class GatewayService {
     this.#lookups = opts.lookups;
   }
 
-  /** Validates, checks the target, discovers (outside any transaction), then stores the gateway and all it offers at once. */
-  async create(body: unknown, principal: Principal): Promise<GatewayRead> {
-    const raw = normalizeBody(body, 'gateway');
-    const input = parseWith(gatewayCreateSchema, raw);
+  /** Checks the target, discovers (outside any transaction), then stores the gateway and all it offers at once. */
+  async create(input: GatewayCreate, principal: Principal): Promise<GatewayRead> {
     const slug = slugOf(input.name);
-    const auth = parseGatewayAuth(raw) ?? null;
-    const transport = input.transport ?? DEFAULT_TRANSPORT;
+    const { auth } = input;
+    const transport = input.transport ?? defaultTransport(input.url);
     const command = transport === 'STDIO' ? (input.command ?? []) : null;
     const now = nowIso();
     const row: GatewayRow = {
@@ -119,7 +120,10 @@ export class GatewayService {
     // A doomed registration (taken name) must not spawn or contact anything.
     const taken = await this.#repo.byNameOrSlug(row.name, slug);
     if (taken !== undefined) throw nameConflict(taken.name === row.name ? 'name' : 'slug', row.name, slug);
-    const found = await this.#discover(row, auth);
+    const found =
+      input.transport === undefined && transport === 'STREAMABLEHTTP'
+        ? await this.#discoverWithFallback(row, auth)
+        : await this.#discover(row, auth);
     const report = await this.#syncWrite(row.id, async (trx) => {
       await guardNames(row.name, slug, () => new GatewaysRepo(trx).insert(row));
       return found === undefined ? undefined : this.#sync(trx, row, found, principal);
@@ -129,10 +133,8 @@ export class GatewayService {
   }
 
   /** Re-discovers when the target (url, transport, command, auth) or the naming (name, prefix mode) changes. */
-  async update(id: string, body: unknown, principal: Principal): Promise<GatewayRead> {
-    const row = await this.#require(id);
-    const raw = normalizeBody(body, 'gateway');
-    const input = parseWith(gatewayUpdateSchema, raw);
+  async update(id: string, input: GatewayUpdate, principal: Principal): Promise<GatewayRead> {
+    const row = await this.require(id);
     const patch: GatewayRowUpdate = {
       updated_at: nowIso(),
       modified_by: principal.subject,
@@ -150,7 +152,7 @@ export class GatewayService {
     applyTarget(row, patch, input.url, input.command);
     const previousAuth = openGatewayAuth(this.#secrets, row.auth_value);
     let auth = previousAuth;
-    const given = parseGatewayAuth(raw);
+    const given = input.auth;
     if (given !== undefined) {
       auth = given === null ? null : mergeMasked(given, previousAuth);
       Object.assign(patch, sealAuth(this.#secrets, auth));
@@ -180,10 +182,10 @@ export class GatewayService {
   }
 
   /** Disabling a gateway disables everything it owns in the same transaction (and stops its upstream processes). */
-  async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<GatewayRead> {
-    const row = await this.#require(id);
+  override async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<GatewayRead> {
+    const row = await this.require(id);
     const now = nowIso();
-    const changed = await this.#store.db.transaction().execute(async (trx) => {
+    const changed = await inTransaction(this.#store, async (trx) => {
       const repo = new GatewaysRepo(trx);
       if ((row.enabled === 1) !== enabled) {
         await repo.update(id, {
@@ -202,8 +204,8 @@ export class GatewayService {
   }
 
   /** Its tools, resources and prompts (and their server associations) go with it through the foreign keys. */
-  async delete(id: string): Promise<void> {
-    const owned = await this.#store.db.transaction().execute(async (trx) => {
+  override async delete(id: string): Promise<void> {
+    const owned = await inTransaction(this.#store, async (trx) => {
       const repo = new GatewaysRepo(trx);
       const counts = await repo.countOwned(id);
       if (!(await repo.delete(id))) throw notFound('Gateway', id);
@@ -216,7 +218,7 @@ export class GatewayService {
 
   /** Lists the upstream again and applies the difference: vanished entities go, changed ones are updated, renames stay. */
   async refresh(id: string, principal?: Principal): Promise<RefreshResult> {
-    const row = await this.#require(id);
+    const row = await this.require(id);
     const found = await this.#discover(row, openGatewayAuth(this.#secrets, row.auth_value));
     if (found === undefined)
       throw new AppError({ code: 'Unavailable', message: 'Federation is not configured on this instance' });
@@ -231,39 +233,55 @@ export class GatewayService {
     return { gatewayId: id, ...report.tools, ...report };
   }
 
-  async get(id: string): Promise<GatewayRead> {
-    return toGatewayRead(await this.#require(id), this.#secrets);
-  }
-
-  async list(filter: ListFilter): Promise<Page<GatewayRead>> {
-    const page = toPage(await this.#repo.list(filter), filter.limit, (r) => r.name);
-    return { items: page.items.map((r) => toGatewayRead(r, this.#secrets)), nextCursor: page.nextCursor };
-  }
-
-  /** The gateway with its credentials decrypted, for the federation layer to connect with. */
-  recordById(id: string): Promise<GatewayRecord | undefined> {
-    const load = () => this.#recordById(id);
+  /** The gateway as the forwarder needs it (credentials decrypted), built once per cached lookup. */
+  forwardTarget(id: string): Promise<ForwardGateway | undefined> {
+    const load = async () => {
+      const row = await this.#repo.byId(id);
+      if (row === undefined) return undefined;
+      return forwardGatewayOf(row, openGatewayAuth(this.#secrets, row.auth_value), this.#defaultTimeoutMs);
+    };
     return this.#lookups?.get(`gateway\0${id}`, load) ?? load();
   }
 
-  async #recordById(id: string): Promise<GatewayRecord | undefined> {
-    const row = await this.#repo.byId(id);
-    if (row === undefined) return undefined;
-    return { row, auth: openGatewayAuth(this.#secrets, row.auth_value) };
+  /** Every enabled gateway's UpstreamSpec, credentials decrypted (the health checker's round). */
+  async healthTargets(): Promise<UpstreamSpec[]> {
+    const rows = await this.#repo.enabledRows();
+    return rows.map((row) =>
+      upstreamSpecOf(row, openGatewayAuth(this.#secrets, row.auth_value), this.#defaultTimeoutMs),
+    );
   }
 
-  /** Every enabled gateway with its credentials decrypted (the health checker's round). */
-  async enabledRecords(): Promise<GatewayRecord[]> {
-    const rows = await this.#repo.enabledRows();
-    return rows.map((row) => ({ row, auth: openGatewayAuth(this.#secrets, row.auth_value) }));
+  /** Records a health verdict on the gateway and its tools; true when the gateway's flag flipped. */
+  async markReachable(id: string, reachable: boolean, at: string): Promise<boolean> {
+    const flipped = await inTransaction(this.#store, (trx) =>
+      new GatewaysRepo(trx).markReachable(id, reachable, at),
+    );
+    if (flipped) this.#events.touched();
+    return flipped;
   }
 
   async #discover(row: GatewayRow, auth: GatewayAuth | null): Promise<Discovery | undefined> {
     const federation = this.#federation;
     if (federation === undefined) return undefined;
-    const command = row.command === null ? null : (JSON.parse(row.command) as string[]);
+    const command = commandOf(row.command) ?? null;
     federation.checkTarget({ transport: row.transport as UpstreamTransport, url: row.url, command, auth });
     return federation.discover(upstreamSpecOf(row, auth, this.#defaultTimeoutMs));
+  }
+
+  /** Streamable HTTP first; when the upstream does not answer it, SSE (and the row says which one worked). */
+  async #discoverWithFallback(row: GatewayRow, auth: GatewayAuth | null): Promise<Discovery | undefined> {
+    try {
+      return await this.#discover(row, auth);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'UpstreamFailed') throw error;
+      try {
+        const found = await this.#discover({ ...row, transport: 'SSE' }, auth);
+        row.transport = 'SSE';
+        return found;
+      } catch {
+        throw error;
+      }
+    }
   }
 
   /**
@@ -272,7 +290,7 @@ export class GatewayService {
    */
   async #syncWrite<T>(gatewayId: string, work: (trx: Store['db']) => Promise<T>): Promise<T> {
     const previous = this.#syncing.get(gatewayId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.#store.db.transaction().execute(work));
+    const run = previous.catch(() => undefined).then(() => inTransaction(this.#store, work));
     this.#syncing.set(gatewayId, run);
     try {
       return await run;
@@ -304,12 +322,6 @@ export class GatewayService {
     for (const kind of ['tools', 'resources', 'prompts'] as const)
       if (counts[kind] > 0) this.#events.emit({ type: 'list_changed', kind });
   }
-
-  async #require(id: string): Promise<GatewayRow> {
-    const row = await this.#repo.byId(id);
-    if (row === undefined) throw notFound('Gateway', id);
-    return row;
-  }
 }
 
 /** url and command follow the (possibly new) transport: STDIO keeps a command and a marker URL, HTTP a URL. */
@@ -321,7 +333,7 @@ function applyTarget(
 ): void {
   const transport = patch.transport ?? row.transport;
   if (transport === 'STDIO') {
-    const argv = command ?? (row.command === null ? null : (JSON.parse(row.command) as string[]));
+    const argv = command ?? commandOf(row.command) ?? null;
     if (argv === null)
       throw invalid('command: a STDIO gateway needs command (an argv array)', { field: 'command' });
     patch.command = JSON.stringify(argv);

@@ -1,5 +1,6 @@
-// The prompt create/update body: validated once here, snake_case after normalizeBody().
+// The prompt create/update input: validated once here from a snake_case record (the route unwrapped the body).
 import { z } from 'zod';
+import { parseWith } from '../../errors/parse-with.js';
 import { LIMITS, descriptionSchema, nameSchema, tagsSchema } from '../common/input.js';
 import type { PromptArgument } from './arguments.js';
 
@@ -39,8 +40,15 @@ const fields = {
   tags: tagsSchema.optional(),
 };
 
-export const promptCreateSchema = z.object(fields).passthrough();
-export const promptUpdateSchema = z.object(fields).partial().passthrough();
+const promptCreateSchema = z.object(fields);
+const promptUpdateSchema = z.object(fields).partial();
 
-export type PromptCreateInput = z.output<typeof promptCreateSchema>;
-export type PromptUpdateInput = z.output<typeof promptUpdateSchema>;
+export type PromptCreate = z.output<typeof promptCreateSchema>;
+/** Only the fields given change. */
+export type PromptUpdate = z.output<typeof promptUpdateSchema>;
+
+/** Unknown keys (ContextForge's team_id, visibility, …) are ignored. */
+export const parsePromptCreate = (raw: Record<string, unknown>): PromptCreate =>
+  parseWith(promptCreateSchema, raw);
+export const parsePromptUpdate = (raw: Record<string, unknown>): PromptUpdate =>
+  parseWith(promptUpdateSchema, raw);

@@ -1,22 +1,21 @@
-// PromptService: the rules of the prompts registry (template checks, arguments, rendering, events); no HTTP here.
+// PromptService: the rules of the prompts registry (template checks, arguments, rendering, events); typed input, no HTTP here.
 import type { GetPromptResult, Prompt } from '@modelcontextprotocol/server';
 import { AppError, notFound } from '../../errors/app-error.js';
 import type { Principal } from '../../auth/principal.js';
 import { newId, nowIso } from '../../lib/ids.js';
+import type { MetricsRecorder } from '../../runtime/metrics-recorder.js';
+import { ALL_ENABLED } from '../../store/repos/list-filter.js';
 import { PromptsRepo, type PromptRowUpdate } from '../../store/repos/prompts.js';
 import type { Store } from '../../store/db.js';
 import type { PromptRow } from '../../store/schema.js';
-import { flipEnabled, readWithMetrics, writeUnique } from '../common/entity-steps.js';
+import { EntityService, readWithMetrics, writeUnique } from '../common/entity-service.js';
+import type { EntityRoute } from '../common/entity-route.js';
 import type { RegistryEvents } from '../common/events.js';
-import { normalizeBody } from '../common/input.js';
-import { toPage, type ListFilter, type Page } from '../common/pagination.js';
-import { parseWith } from '../../http/validation.js';
 import { checkArguments, resolveArguments, type PromptArgument } from './arguments.js';
 import { argumentsOf, toGetPromptResult, toMcpPrompt, toPromptRead, type PromptRead } from './read-model.js';
-import { promptCreateSchema, promptUpdateSchema } from './schema.js';
+import type { PromptCreate, PromptUpdate } from './schema.js';
 import { checkTemplate } from './template/check-template.js';
 import type { TemplateRenderer } from './template/renderer.js';
-import type { MetricsRecorder } from '../../runtime/metrics-recorder.js';
 
 export interface PromptServiceOptions {
   store: Store;
@@ -26,25 +25,27 @@ export interface PromptServiceOptions {
   metrics: MetricsRecorder;
 }
 
-const ALL: ListFilter = { includeInactive: false, tags: [], limit: 0 };
-
-export class PromptService {
-  readonly #store: Store;
+export class PromptService extends EntityService<PromptRow, PromptRead> {
   readonly #repo: PromptsRepo;
-  readonly #events: RegistryEvents;
   readonly #renderer: TemplateRenderer;
   readonly #metrics: MetricsRecorder;
 
   constructor(opts: PromptServiceOptions) {
-    this.#store = opts.store;
-    this.#repo = new PromptsRepo(opts.store.db);
-    this.#events = opts.events;
+    const repo = new PromptsRepo(opts.store.db);
+    super({
+      noun: 'Prompt',
+      collection: 'prompts',
+      repo,
+      sortKey: (r) => r.name,
+      read: (rows) => readWithMetrics(opts.store.db, 'prompt', rows, toPromptRead),
+      changed: () => opts.events.emit({ type: 'list_changed', kind: 'prompts' }),
+    });
+    this.#repo = repo;
     this.#renderer = opts.renderer;
     this.#metrics = opts.metrics;
   }
 
-  async create(body: unknown, principal: Principal): Promise<PromptRead> {
-    const input = parseWith(promptCreateSchema, normalizeBody(body, 'prompt'));
+  async create(input: PromptCreate, principal: Principal): Promise<PromptRead> {
     checkTemplate(input.template);
     const args = resolveArguments(input.arguments, input.template);
     const now = nowIso();
@@ -71,13 +72,12 @@ export class PromptService {
       'name',
       input.name,
     );
-    this.#events.emit({ type: 'list_changed', kind: 'prompts' });
+    this.entity.changed();
     return this.get(id);
   }
 
-  async update(id: string, body: unknown, principal: Principal): Promise<PromptRead> {
-    const row = await this.#require(id);
-    const input = parseWith(promptUpdateSchema, normalizeBody(body, 'prompt'));
+  async update(id: string, input: PromptUpdate, principal: Principal): Promise<PromptRead> {
+    const row = await this.require(id);
     if (row.gateway_id !== null) {
       // Federated prompts are rendered upstream: only presentation fields are ours to change.
       const touched = (['template', 'arguments'] as const).filter((k) => input[k] !== undefined);
@@ -105,39 +105,13 @@ export class PromptService {
     if (input.description !== undefined) patch.description = input.description;
     if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
     await writeUnique(() => this.#repo.update(id, patch), 'prompt', 'name', input.name);
-    this.#events.emit({ type: 'list_changed', kind: 'prompts' });
+    this.entity.changed();
     return this.get(id);
-  }
-
-  async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<PromptRead> {
-    const row = await this.#require(id);
-    if (await flipEnabled((i, patch) => this.#repo.update(i, patch), row, enabled, principal)) {
-      this.#events.emit({ type: 'list_changed', kind: 'prompts' });
-    }
-    return this.get(id);
-  }
-
-  async delete(id: string): Promise<void> {
-    if (!(await this.#repo.delete(id))) throw notFound('Prompt', id);
-    this.#events.emit({ type: 'list_changed', kind: 'prompts' });
-  }
-
-  async get(id: string): Promise<PromptRead> {
-    return (await this.#read([await this.#require(id)]))[0]!;
-  }
-
-  async list(filter: ListFilter, serverId?: string): Promise<Page<PromptRead>> {
-    const page = toPage(await this.#repo.list(filter, serverId), filter.limit, (r) => r.name);
-    return { items: await this.#read(page.items), nextCursor: page.nextCursor };
-  }
-
-  #read(rows: PromptRow[]): Promise<PromptRead[]> {
-    return readWithMetrics(this.#store.db, 'prompt', rows, toPromptRead);
   }
 
   /** MCP prompts/list: enabled prompts, every one or those of a virtual server. */
   async listPrompts(serverId?: string): Promise<Prompt[]> {
-    return (await this.#repo.list(ALL, serverId)).map(toMcpPrompt);
+    return (await this.#repo.list(ALL_ENABLED, serverId)).map(toMcpPrompt);
   }
 
   /**
@@ -159,12 +133,13 @@ export class PromptService {
     }
   }
 
-  /** The enabled row behind a name (for routing federated prompts upstream); undefined when none is visible. */
-  async recordByName(name: string, serverId?: string): Promise<PromptRow | undefined> {
-    return this.#findEnabled(name, serverId).catch((error: unknown) => {
+  /** Where the enabled prompt `name` lives (for routing federated prompts upstream); undefined when none is visible. */
+  async routeByName(name: string, serverId?: string): Promise<EntityRoute | undefined> {
+    const row = await this.#findEnabled(name, serverId).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'NotFound') return undefined;
       throw error;
     });
+    return row && { id: row.id, gatewayId: row.gateway_id, upstreamName: row.original_name };
   }
 
   async #findEnabled(nameOrId: string, serverId: string | undefined): Promise<PromptRow> {
@@ -189,12 +164,6 @@ export class PromptService {
       success: errorMessage === undefined,
       error: errorMessage,
     });
-  }
-
-  async #require(id: string): Promise<PromptRow> {
-    const row = await this.#repo.byId(id);
-    if (row === undefined) throw notFound('Prompt', id);
-    return row;
   }
 }
 

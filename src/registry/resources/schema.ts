@@ -1,5 +1,6 @@
-// The resource create/update body: validated once here, snake_case after normalizeBody().
+// The resource create/update input: validated once here from a snake_case record (the route unwrapped the body).
 import { z } from 'zod';
+import { parseWith } from '../../errors/parse-with.js';
 import { LIMITS, descriptionSchema, nameSchema, tagsSchema } from '../common/input.js';
 import { UriTemplateError, parseUriTemplate } from './uri-template.js';
 
@@ -59,8 +60,15 @@ const fields = {
   tags: tagsSchema.optional(),
 };
 
-export const resourceCreateSchema = z.object(fields).passthrough();
-export const resourceUpdateSchema = z.object(fields).partial().passthrough();
+const resourceCreateSchema = z.object(fields);
+const resourceUpdateSchema = z.object(fields).partial();
 
-export type ResourceCreateInput = z.output<typeof resourceCreateSchema>;
-export type ResourceUpdateInput = z.output<typeof resourceUpdateSchema>;
+export type ResourceCreate = z.output<typeof resourceCreateSchema>;
+/** Only the fields given change. */
+export type ResourceUpdate = z.output<typeof resourceUpdateSchema>;
+
+/** Unknown keys (ContextForge's team_id, visibility, …) are ignored. */
+export const parseResourceCreate = (raw: Record<string, unknown>): ResourceCreate =>
+  parseWith(resourceCreateSchema, raw);
+export const parseResourceUpdate = (raw: Record<string, unknown>): ResourceUpdate =>
+  parseWith(resourceUpdateSchema, raw);

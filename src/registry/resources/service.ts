@@ -1,17 +1,17 @@
-// ResourceService: the rules of the resources registry (validation, content, events, reads for REST and MCP); no HTTP here.
+// ResourceService: the rules of the resources registry (content, events, reads for REST and MCP); typed input, no HTTP here.
 import type { ReadResourceResult, Resource, ResourceTemplateType } from '@modelcontextprotocol/server';
 import { AppError, notFound } from '../../errors/app-error.js';
 import type { Principal } from '../../auth/principal.js';
 import { newId, nowIso } from '../../lib/ids.js';
 import type { MetricsRecorder } from '../../runtime/metrics-recorder.js';
-import { ResourcesRepo, type ResourceRowUpdate } from '../../store/repos/resources.js';
+import { ALL_ENABLED } from '../../store/repos/list-filter.js';
+import { ResourcesRepo, resourceListKey, type ResourceRowUpdate } from '../../store/repos/resources.js';
 import type { Store } from '../../store/db.js';
 import type { ResourceRow } from '../../store/schema.js';
-import { flipEnabled, readWithMetrics, writeUnique } from '../common/entity-steps.js';
+import { EntityService, readWithMetrics, writeUnique } from '../common/entity-service.js';
+import type { EntityRoute } from '../common/entity-route.js';
 import type { RegistryEvents } from '../common/events.js';
-import { LIMITS, normalizeBody } from '../common/input.js';
-import { toPage, type ListFilter, type Page } from '../common/pagination.js';
-import { parseWith } from '../../http/validation.js';
+import { LIMITS } from '../common/input.js';
 import {
   toMcpResource,
   toMcpResourceTemplate,
@@ -22,7 +22,7 @@ import {
   type ResourceRead,
 } from './read-model.js';
 import { guessMimeType, toStoredContent } from './resource-content.js';
-import { resourceCreateSchema, resourceUpdateSchema } from './schema.js';
+import type { ResourceCreate, ResourceUpdate } from './schema.js';
 import { matchUriTemplate, parseUriTemplate } from './uri-template.js';
 
 export interface ResourceServiceOptions {
@@ -31,25 +31,30 @@ export interface ResourceServiceOptions {
   metrics: MetricsRecorder;
 }
 
-const ALL: ListFilter = { includeInactive: false, tags: [], limit: 0 };
 /** Fields shown in resources/list: changing one is a list change for MCP clients. */
 const LISTED = ['uri', 'name', 'description', 'mime_type', 'uri_template'] as const;
 
-export class ResourceService {
-  readonly #store: Store;
+export class ResourceService extends EntityService<ResourceRow, ResourceRead> {
   readonly #repo: ResourcesRepo;
   readonly #events: RegistryEvents;
   readonly #metrics: MetricsRecorder;
 
   constructor(opts: ResourceServiceOptions) {
-    this.#store = opts.store;
-    this.#repo = new ResourcesRepo(opts.store.db);
+    const repo = new ResourcesRepo(opts.store.db);
+    super({
+      noun: 'Resource',
+      collection: 'resources',
+      repo,
+      sortKey: resourceListKey,
+      read: (rows) => readWithMetrics(opts.store.db, 'resource', rows, toResourceRead),
+      changed: () => opts.events.emit({ type: 'list_changed', kind: 'resources' }),
+    });
+    this.#repo = repo;
     this.#events = opts.events;
     this.#metrics = opts.metrics;
   }
 
-  async create(body: unknown, principal: Principal): Promise<ResourceRead> {
-    const input = parseWith(resourceCreateSchema, normalizeBody(body, 'resource'));
+  async create(input: ResourceCreate, principal: Principal): Promise<ResourceRead> {
     const content = toStoredContent(input.content ?? '', input.content_encoding ?? 'text');
     const now = nowIso();
     const id = newId();
@@ -76,13 +81,12 @@ export class ResourceService {
       'uri',
       input.uri,
     );
-    this.#events.emit({ type: 'list_changed', kind: 'resources' });
+    this.entity.changed();
     return this.get(id);
   }
 
-  async update(id: string, body: unknown, principal: Principal): Promise<ResourceRead> {
-    const row = await this.#require(id);
-    const input = parseWith(resourceUpdateSchema, normalizeBody(body, 'resource'));
+  async update(id: string, input: ResourceUpdate, principal: Principal): Promise<ResourceRead> {
+    const row = await this.require(id);
     if (input.content_encoding !== undefined && input.content === undefined) {
       throw new AppError({ code: 'Invalid', message: 'content_encoding needs content to go with it' });
     }
@@ -111,36 +115,10 @@ export class ResourceService {
     }
     await writeUnique(() => this.#repo.update(id, patch), 'resource', 'uri', input.uri);
     const listed = LISTED.some((k) => input[k] !== undefined && input[k] !== row[k]);
-    if (listed) this.#events.emit({ type: 'list_changed', kind: 'resources' });
+    if (listed) this.entity.changed();
     if (input.content !== undefined)
       this.#events.emit({ type: 'resource_updated', uri: input.uri ?? row.uri });
     return this.get(id);
-  }
-
-  async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<ResourceRead> {
-    const row = await this.#require(id);
-    if (await flipEnabled((i, patch) => this.#repo.update(i, patch), row, enabled, principal)) {
-      this.#events.emit({ type: 'list_changed', kind: 'resources' });
-    }
-    return this.get(id);
-  }
-
-  async delete(id: string): Promise<void> {
-    if (!(await this.#repo.delete(id))) throw notFound('Resource', id);
-    this.#events.emit({ type: 'list_changed', kind: 'resources' });
-  }
-
-  async get(id: string): Promise<ResourceRead> {
-    return (await this.#read([await this.#require(id)]))[0]!;
-  }
-
-  async list(filter: ListFilter, serverId?: string): Promise<Page<ResourceRead>> {
-    const page = toPage(await this.#repo.list(filter, { serverId }), filter.limit, (r) => r.uri);
-    return { items: await this.#read(page.items), nextCursor: page.nextCursor };
-  }
-
-  #read(rows: ResourceRow[]): Promise<ResourceRead[]> {
-    return readWithMetrics(this.#store.db, 'resource', rows, toResourceRead);
   }
 
   /** `GET /resources/{id}`: the content of an enabled resource, by id or (ContextForge's path) by URI. */
@@ -156,12 +134,12 @@ export class ResourceService {
 
   /** MCP resources/list: enabled concrete resources, every one or those of a virtual server. */
   async listResources(serverId?: string): Promise<Resource[]> {
-    return (await this.#repo.list(ALL, { serverId, templates: false })).map(toMcpResource);
+    return onePerUri(await this.#repo.list(ALL_ENABLED, serverId, false)).map(toMcpResource);
   }
 
   /** MCP resources/templates/list: enabled resources that have a uri_template. */
   async listTemplates(serverId?: string): Promise<ResourceTemplateType[]> {
-    return (await this.#repo.list(ALL, { serverId, templates: true })).map(toMcpResourceTemplate);
+    return onePerUri(await this.#repo.list(ALL_ENABLED, serverId, true)).map(toMcpResourceTemplate);
   }
 
   /**
@@ -176,16 +154,13 @@ export class ResourceService {
     return result;
   }
 
-  /** The row behind a URI (for routing federated resources upstream); undefined when none is visible. */
-  async recordByUri(uri: string, serverId?: string): Promise<ResourceRow | undefined> {
-    return this.#findByUri(uri, serverId).catch((error: unknown) => {
+  /** Where the resource a URI names lives (for routing federated resources upstream); undefined when none is visible. */
+  async routeByUri(uri: string, serverId?: string): Promise<EntityRoute | undefined> {
+    const found = await this.#match(uri, serverId).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'NotFound') return undefined;
       throw error;
     });
-  }
-
-  async #findByUri(uri: string, serverId: string | undefined): Promise<ResourceRow> {
-    return (await this.#match(uri, serverId)).row;
+    return found && { id: found.row.id, gatewayId: found.row.gateway_id, upstreamName: found.row.uri };
   }
 
   /** The resource a URI names: an exact URI first, else the first enabled template it matches (with the variables). */
@@ -193,13 +168,10 @@ export class ResourceService {
     uri: string,
     serverId: string | undefined,
   ): Promise<{ row: ResourceRow; variables?: Map<string, string> }> {
-    const exact = await this.#repo.byUri(uri);
-    if (exact !== undefined && exact.enabled === 1) {
-      if (serverId === undefined || (await this.#repo.isAssociated(exact.id, serverId)))
-        return { row: exact };
-    }
+    const exact = await this.#repo.byUri(uri, serverId);
+    if (exact !== undefined && exact.enabled === 1) return { row: exact };
     if (uri.length <= LIMITS.url) {
-      for (const row of await this.#repo.list(ALL, { serverId, templates: true })) {
+      for (const row of await this.#repo.list(ALL_ENABLED, serverId, true)) {
         const variables = matchUriTemplate(parseUriTemplate(row.uri_template ?? ''), uri);
         if (variables !== undefined) return { row, variables };
       }
@@ -216,12 +188,6 @@ export class ResourceService {
       success: true,
     });
   }
-
-  async #require(id: string): Promise<ResourceRow> {
-    const row = await this.#repo.byId(id);
-    if (row === undefined) throw notFound('Resource', id);
-    return row;
-  }
 }
 
 function requireEnabled(row: ResourceRow): void {
@@ -232,3 +198,23 @@ function requireEnabled(row: ResourceRow): void {
     });
   }
 }
+
+/**
+ * The same URI from several gateways (possible on the global endpoint; a virtual server holds one): clients see
+ * it once, as the one resources/read answers with (the local one, else the oldest).
+ */
+function onePerUri(rows: readonly ResourceRow[]): ResourceRow[] {
+  const chosen = new Map<string, ResourceRow>();
+  for (const row of rows) {
+    const held = chosen.get(row.uri);
+    if (held === undefined || preferred(row, held)) chosen.set(row.uri, row);
+  }
+  return [...chosen.values()];
+}
+
+const preferred = (a: ResourceRow, b: ResourceRow): boolean =>
+  (a.gateway_id === null) !== (b.gateway_id === null)
+    ? a.gateway_id === null
+    : a.created_at !== b.created_at
+      ? a.created_at < b.created_at
+      : a.id < b.id;

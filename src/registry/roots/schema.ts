@@ -1,5 +1,6 @@
 // The root create body: an absolute URI (file:// or any other scheme) and an optional name.
 import { z } from 'zod';
+import { parseWith } from '../../errors/parse-with.js';
 import { LIMITS, nameSchema } from '../common/input.js';
 
 /** A scheme, a colon, and no whitespace: "file:///srv/data", "s3://bucket/prefix", "git://host/repo". */
@@ -20,11 +21,11 @@ export const rootUriSchema = z
     }
   });
 
-export const rootCreateSchema = z
-  .object({
-    uri: rootUriSchema,
-    name: nameSchema(LIMITS.name).nullish(),
-  })
-  .passthrough();
+const rootCreateSchema = z.object({
+  uri: rootUriSchema,
+  name: nameSchema(LIMITS.name).nullish(),
+});
 
-export type RootCreateInput = z.output<typeof rootCreateSchema>;
+export type RootCreate = z.output<typeof rootCreateSchema>;
+
+export const parseRootCreate = (raw: Record<string, unknown>): RootCreate => parseWith(rootCreateSchema, raw);

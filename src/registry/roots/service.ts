@@ -1,12 +1,10 @@
-// RootService: the roots list ContextForge exposes at /roots (uri + name); no HTTP here.
+// RootService: the roots list ContextForge exposes at /roots (uri + name); typed input, no HTTP here.
 import { conflict, notFound } from '../../errors/app-error.js';
-import { parseWith } from '../../http/validation.js';
 import { nowIso } from '../../lib/ids.js';
 import type { Store } from '../../store/db.js';
 import { RootsRepo } from '../../store/repos/roots.js';
 import { uniqueViolationColumn } from '../../store/unique-violation.js';
-import { normalizeBody } from '../common/input.js';
-import { rootCreateSchema } from './schema.js';
+import type { RootCreate } from './schema.js';
 
 export interface RootRead {
   uri: string;
@@ -24,8 +22,7 @@ export class RootService {
     return (await this.#repo.list()).map((r) => ({ uri: r.uri, name: r.name }));
   }
 
-  async add(body: unknown): Promise<RootRead> {
-    const input = parseWith(rootCreateSchema, normalizeBody(body, 'root'));
+  async add(input: RootCreate): Promise<RootRead> {
     const root = { uri: input.uri, name: input.name ?? null };
     try {
       await this.#repo.insert({ ...root, created_at: nowIso() });

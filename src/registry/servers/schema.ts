@@ -1,5 +1,6 @@
-// The virtual server create/update body: validated once here, snake_case after normalizeBody().
+// The virtual server create/update input: validated once here from a snake_case record (the route unwrapped the body).
 import { z } from 'zod';
+import { parseWith } from '../../errors/parse-with.js';
 import {
   HTTP_SCHEMES,
   LIMITS,
@@ -46,8 +47,15 @@ const customId = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
   .optional();
 
-export const serverCreateSchema = z.object({ ...fields, id: customId }).passthrough();
-export const serverUpdateSchema = z.object(fields).partial().passthrough();
+const serverCreateSchema = z.object({ ...fields, id: customId });
+const serverUpdateSchema = z.object(fields).partial();
 
-export type ServerCreateInput = z.output<typeof serverCreateSchema>;
-export type ServerUpdateInput = z.output<typeof serverUpdateSchema>;
+export type ServerCreate = z.output<typeof serverCreateSchema>;
+/** Only the fields given change. */
+export type ServerUpdate = z.output<typeof serverUpdateSchema>;
+
+/** Unknown keys (ContextForge's team_id, visibility, …) are ignored. */
+export const parseServerCreate = (raw: Record<string, unknown>): ServerCreate =>
+  parseWith(serverCreateSchema, raw);
+export const parseServerUpdate = (raw: Record<string, unknown>): ServerUpdate =>
+  parseWith(serverUpdateSchema, raw);

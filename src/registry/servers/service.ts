@@ -1,9 +1,8 @@
-// ServerService: virtual servers (named bundles of tools, resources and prompts); no HTTP here.
-import type { Kysely } from 'kysely';
+// ServerService: virtual servers (named bundles of tools, resources and prompts); typed input, no HTTP here.
 import type { Principal } from '../../auth/principal.js';
 import { conflict, invalid, notFound } from '../../errors/app-error.js';
 import { newId, nowIso } from '../../lib/ids.js';
-import type { Store } from '../../store/db.js';
+import { inTransaction, type Store } from '../../store/db.js';
 import { metricsFor } from '../../store/repos/metrics.js';
 import {
   ASSOCIATION_KINDS,
@@ -11,16 +10,13 @@ import {
   type AssociationKind,
   type ServerRowUpdate,
 } from '../../store/repos/servers.js';
-import type { Database, ServerRow } from '../../store/schema.js';
+import type { ServerRow } from '../../store/schema.js';
 import { uniqueViolationColumn } from '../../store/unique-violation.js';
-import { parseWith } from '../../http/validation.js';
-import { flipEnabled } from '../common/entity-steps.js';
+import { EntityService } from '../common/entity-service.js';
 import type { RegistryEvents } from '../common/events.js';
 import type { LookupCache } from '../common/lookup-cache.js';
-import { normalizeBody } from '../common/input.js';
-import { toPage, type ListFilter, type Page } from '../common/pagination.js';
 import { toServerRead, type ServerRead } from './read-model.js';
-import { serverCreateSchema, serverUpdateSchema, type ServerUpdateInput } from './schema.js';
+import type { ServerCreate, ServerUpdate } from './schema.js';
 
 export interface ServerServiceOptions {
   store: Store;
@@ -43,23 +39,29 @@ const FIELD_OF: Record<AssociationKind, 'associated_tools' | 'associated_resourc
     prompt: 'associated_prompts',
   };
 
-type AssociationInput = Pick<ServerUpdateInput, (typeof FIELD_OF)[AssociationKind]>;
+type AssociationInput = Pick<ServerUpdate, (typeof FIELD_OF)[AssociationKind]>;
 
-export class ServerService {
+export class ServerService extends EntityService<ServerRow, ServerRead> {
   readonly #store: Store;
   readonly #repo: ServersRepo;
-  readonly #events: RegistryEvents;
   readonly #lookups: LookupCache | undefined;
 
   constructor(opts: ServerServiceOptions) {
+    const repo = new ServersRepo(opts.store.db);
+    super({
+      noun: 'Server',
+      collection: 'servers',
+      repo,
+      sortKey: (r) => r.name,
+      read: (rows) => readServers(opts.store, repo, rows),
+      changed: () => opts.events.emit({ type: 'servers_changed' }),
+    });
     this.#store = opts.store;
-    this.#repo = new ServersRepo(opts.store.db);
-    this.#events = opts.events;
+    this.#repo = repo;
     this.#lookups = opts.lookups;
   }
 
-  async create(body: unknown, principal: Principal): Promise<ServerRead> {
-    const input = parseWith(serverCreateSchema, normalizeBody(body, 'server'));
+  async create(input: ServerCreate, principal: Principal): Promise<ServerRead> {
     const now = nowIso();
     const id = input.id ?? newId();
     await this.#write(input.name, id, async (db) => {
@@ -79,13 +81,12 @@ export class ServerService {
       });
       await setAssociations(repo, id, input);
     });
-    this.#events.emit({ type: 'servers_changed' });
+    this.entity.changed();
     return this.get(id);
   }
 
-  async update(id: string, body: unknown, principal: Principal): Promise<ServerRead> {
-    const row = await this.#require(id);
-    const input = parseWith(serverUpdateSchema, normalizeBody(body, 'server'));
+  async update(id: string, input: ServerUpdate, principal: Principal): Promise<ServerRead> {
+    const row = await this.require(id);
     const patch: ServerRowUpdate = {
       updated_at: nowIso(),
       modified_by: principal.subject,
@@ -100,31 +101,8 @@ export class ServerService {
       await repo.update(id, patch);
       await setAssociations(repo, id, input);
     });
-    this.#events.emit({ type: 'servers_changed' });
+    this.entity.changed();
     return this.get(id);
-  }
-
-  async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<ServerRead> {
-    const row = await this.#require(id);
-    if (await flipEnabled((i, patch) => this.#repo.update(i, patch), row, enabled, principal)) {
-      this.#events.emit({ type: 'servers_changed' });
-    }
-    return this.get(id);
-  }
-
-  async delete(id: string): Promise<void> {
-    if (!(await this.#repo.delete(id))) throw notFound('Server', id);
-    this.#events.emit({ type: 'servers_changed' });
-  }
-
-  async get(id: string): Promise<ServerRead> {
-    const row = await this.#require(id);
-    return (await this.#read([row]))[0] as ServerRead;
-  }
-
-  async list(filter: ListFilter): Promise<Page<ServerRead>> {
-    const page = toPage(await this.#repo.list(filter), filter.limit, (r) => r.name);
-    return { items: await this.#read(page.items), nextCursor: page.nextCursor };
   }
 
   /** The server an MCP request is scoped to; NotFound when it is unknown or disabled (clients see no difference). */
@@ -141,32 +119,17 @@ export class ServerService {
 
   /** Throws NotFound for an unknown id (used before listing a server's associated entities). */
   async requireExists(id: string): Promise<void> {
-    await this.#require(id);
-  }
-
-  async #read(rows: ServerRow[]): Promise<ServerRead[]> {
-    const ids = rows.map((r) => r.id);
-    const [links, metrics] = await Promise.all([
-      this.#repo.associations(ids),
-      metricsFor(this.#store.db, 'server', ids),
-    ]);
-    return rows.map((r) => toServerRead(r, links.get(r.id)!, metrics.get(r.id)!));
-  }
-
-  async #require(id: string): Promise<ServerRow> {
-    const row = await this.#repo.byId(id);
-    if (row === undefined) throw notFound('Server', id);
-    return row;
+    await this.require(id);
   }
 
   /** Runs the writes in one transaction (nothing half-written); a unique clash becomes a 409 naming the field. */
   async #write(
     name: string | undefined,
     id: string,
-    work: (db: Kysely<Database>) => Promise<void>,
+    work: (trx: Store['db']) => Promise<void>,
   ): Promise<void> {
     try {
-      await this.#store.db.transaction().execute(work);
+      await inTransaction(this.#store, work);
     } catch (error) {
       const column = uniqueViolationColumn(error);
       if (column === undefined) throw error;
@@ -190,6 +153,47 @@ async function setAssociations(repo: ServersRepo, serverId: string, input: Assoc
     const unknown = list.filter((ref) => !resolved.has(ref));
     if (unknown.length > 0)
       throw invalid(`${field}: unknown ${kind}s: ${unknown.slice(0, 20).join(', ')}`, { field, unknown });
-    await repo.replaceAssociations(serverId, kind, [...new Set(resolved.values())]);
+    const ids = [...new Set([...resolved.values()].map((found) => found[0]!))];
+    if (kind === 'resource') {
+      const origins = await repo.resourceOrigins([...new Set([...resolved.values()].flat())]);
+      refuseAmbiguous(list, resolved, origins);
+      refuseSameUri(await repo.resourceOrigins(ids));
+    }
+    await repo.replaceAssociations(serverId, kind, ids);
   }
+}
+
+type Origin = { id: string; uri: string; gateway: string | null };
+const describe = (o: Origin) =>
+  `${o.id} (${o.gateway === null ? 'not federated' : `gateway "${o.gateway}"`})`;
+
+/** A URI that names several resources (the same URI from two gateways) must be given by id. */
+function refuseAmbiguous(refs: readonly string[], resolved: Map<string, string[]>, origins: Origin[]): void {
+  for (const ref of refs) {
+    const ids = resolved.get(ref) ?? [];
+    if (ids.length < 2) continue;
+    const named = origins.filter((o) => ids.includes(o.id)).map(describe);
+    throw conflict(
+      `associated_resources: the URI "${ref}" names ${ids.length} resources (${named.join(', ')}): reference the one you mean by id`,
+      { field: 'associated_resources', uri: ref, ids },
+    );
+  }
+}
+
+/** MCP clients address resources by URI: a virtual server cannot hold two with the same one. */
+function refuseSameUri(origins: Origin[]): void {
+  for (let i = 1; i < origins.length; i += 1) {
+    const [a, b] = [origins[i - 1]!, origins[i]!];
+    if (a.uri === b.uri)
+      throw conflict(
+        `associated_resources: resources ${describe(a)} and ${describe(b)} both have the URI "${a.uri}": a virtual server can hold only one of them`,
+        { field: 'associated_resources', uri: a.uri, ids: [a.id, b.id] },
+      );
+  }
+}
+
+async function readServers(store: Store, repo: ServersRepo, rows: ServerRow[]): Promise<ServerRead[]> {
+  const ids = rows.map((r) => r.id);
+  const [links, metrics] = await Promise.all([repo.associations(ids), metricsFor(store.db, 'server', ids)]);
+  return rows.map((r) => toServerRead(r, links.get(r.id)!, metrics.get(r.id)!));
 }

@@ -2,7 +2,8 @@
 import type { Tool } from '@modelcontextprotocol/server';
 import type { MetricsSummary } from '../../store/repos/metrics.js';
 import type { ToolRow } from '../../store/schema.js';
-import { maskAuth, openAuth, type MaskedAuth, type SecretCodec } from '../common/upstream-auth.js';
+import type { SecretCodec } from '../../auth/secret-box.js';
+import { maskAuth, openAuth, type MaskedAuth } from '../common/upstream-auth.js';
 import { parseJsonColumn } from '../common/json-column.js';
 
 export interface ToolRead {

@@ -1,4 +1,4 @@
-// The tool create/update body: validated once here, snake_case after normalizeBody().
+// The tool create/update input: validated once here from a snake_case record (the route unwrapped the body).
 import { z } from 'zod';
 import {
   HTTP_SCHEMES,
@@ -10,6 +10,9 @@ import {
   tagsSchema,
   urlSchema,
 } from '../common/input.js';
+import { parseWith } from '../../errors/parse-with.js';
+import type { UpstreamAuth } from '../../runtime/credentials.js';
+import { parseUpstreamAuth } from '../common/upstream-auth.js';
 
 /** MCP tool names (spec 2025-11-25): letters, digits, underscore, hyphen and dot. */
 export const toolNameSchema = nameSchema(LIMITS.toolName).regex(
@@ -42,8 +45,20 @@ const fields = {
   tags: tagsSchema.optional(),
 };
 
-export const toolCreateSchema = z.object(fields).passthrough();
-export const toolUpdateSchema = z.object(fields).partial().passthrough();
+const toolCreateSchema = z.object(fields);
+const toolUpdateSchema = z.object(fields).partial();
 
-export type ToolCreateInput = z.output<typeof toolCreateSchema>;
-export type ToolUpdateInput = z.output<typeof toolUpdateSchema>;
+/** A new REST tool; `auth` null means none. */
+export type ToolCreate = z.output<typeof toolCreateSchema> & { auth: UpstreamAuth | null };
+/** Only the fields given change; `auth` undefined keeps the stored credentials, null removes them. */
+export type ToolUpdate = z.output<typeof toolUpdateSchema> & { auth?: UpstreamAuth | null };
+
+/** Unknown keys (ContextForge's team_id, visibility, …) are ignored. */
+export function parseToolCreate(raw: Record<string, unknown>): ToolCreate {
+  return { ...parseWith(toolCreateSchema, raw), auth: parseUpstreamAuth(raw) ?? null };
+}
+
+export function parseToolUpdate(raw: Record<string, unknown>): ToolUpdate {
+  const auth = parseUpstreamAuth(raw);
+  return { ...parseWith(toolUpdateSchema, raw), ...(auth === undefined ? {} : { auth }) };
+}

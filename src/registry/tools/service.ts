@@ -1,69 +1,64 @@
-// ToolService: the rules of the tools registry (validation, naming, secrets, events); no HTTP here.
-import { AppError, notFound } from '../../errors/app-error.js';
+// ToolService: the rules of the tools registry (naming, federated fields, secrets, events); typed input, no HTTP here.
 import type { Principal } from '../../auth/principal.js';
+import type { SecretCodec } from '../../auth/secret-box.js';
+import { AppError } from '../../errors/app-error.js';
 import { newId, nowIso } from '../../lib/ids.js';
-import { ToolsRepo } from '../../store/repos/tools.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import type { Store } from '../../store/db.js';
+import { ALL_ENABLED } from '../../store/repos/list-filter.js';
+import { ToolsRepo } from '../../store/repos/tools.js';
 import type { ToolRow, ToolRowUpdate } from '../../store/schema.js';
-import { flipEnabled, readWithMetrics, writeUnique } from '../common/entity-steps.js';
+import { EntityService, readWithMetrics, writeUnique } from '../common/entity-service.js';
 import type { RegistryEvents } from '../common/events.js';
 import type { LookupCache } from '../common/lookup-cache.js';
-import { normalizeBody } from '../common/input.js';
-import { toPage, type ListFilter, type Page } from '../common/pagination.js';
-import {
-  mergeMasked,
-  openAuth,
-  parseUpstreamAuth,
-  sealAuth,
-  type SecretCodec,
-  type UpstreamAuth,
-} from '../common/upstream-auth.js';
-import { parseWith } from '../../http/validation.js';
+import { mergeMasked, openAuth, sealAuth } from '../common/upstream-auth.js';
+import { toCallableTool, type CallableTool } from './callable-tool.js';
 import { toMcpTool, toToolRead, type ToolRead } from './read-model.js';
-import type { Tool } from '@modelcontextprotocol/server';
-import { toolCreateSchema, toolUpdateSchema } from './schema.js';
+import type { ToolCreate, ToolUpdate } from './schema.js';
 
 const DEFAULT_INPUT_SCHEMA = { type: 'object', properties: {} };
+/** Federated tools mirror their upstream: these fields are the upstream's, only presentation is ours. */
+const UPSTREAM_OWNED = ['url', 'input_schema', 'output_schema', 'request_type', 'integration_type'] as const;
 
 export interface ToolServiceOptions {
   store: Store;
   secrets: SecretCodec;
   events: RegistryEvents;
+  /** Refuses, at registration, a URL whose literal address the SSRF rules always block (the call-time check stays). */
+  checkUrl?: (url: string) => void;
+  /** TOOL_TIMEOUT in milliseconds, for REST tools without a timeout of their own. */
+  defaultTimeoutMs?: number;
   /** Short-lived cache of the lookups an MCP call makes; none when absent. */
   lookups?: LookupCache;
 }
 
-/** A tool with its credentials in clear, for the runtime only. */
-export interface ToolRecord {
-  row: ToolRow;
-  auth: UpstreamAuth | null;
-}
-
-export class ToolService {
-  readonly #store: Store;
+export class ToolService extends EntityService<ToolRow, ToolRead> {
   readonly #repo: ToolsRepo;
-  readonly #secrets: SecretCodec;
-  readonly #events: RegistryEvents;
-  readonly #lookups: LookupCache | undefined;
+  readonly #opts: ToolServiceOptions;
 
   constructor(opts: ToolServiceOptions) {
-    this.#lookups = opts.lookups;
-    this.#store = opts.store;
-    this.#repo = new ToolsRepo(opts.store.db);
-    this.#secrets = opts.secrets;
-    this.#events = opts.events;
+    const repo = new ToolsRepo(opts.store.db);
+    const changed = () => opts.events.emit({ type: 'list_changed', kind: 'tools' });
+    super({
+      noun: 'Tool',
+      collection: 'tools',
+      repo,
+      sortKey: (r) => r.name,
+      read: (rows) => readWithMetrics(opts.store.db, 'tool', rows, (r, m) => toToolRead(r, opts.secrets, m)),
+      changed,
+    });
+    this.#repo = repo;
+    this.#opts = opts;
   }
 
-  async create(body: unknown, principal: Principal): Promise<ToolRead> {
-    const raw = normalizeBody(body, 'tool');
-    const input = parseWith(toolCreateSchema, raw);
+  async create(input: ToolCreate, principal: Principal): Promise<ToolRead> {
     if (input.integration_type === 'MCP') {
       throw new AppError({
         code: 'Invalid',
         message: 'MCP tools are discovered from gateways: register the server with POST /gateways',
       });
     }
-    const auth = parseUpstreamAuth(raw) ?? null;
+    this.#opts.checkUrl?.(input.url);
     const now = nowIso();
     const id = newId();
     await writeUnique(
@@ -84,7 +79,7 @@ export class ToolService {
           annotations: JSON.stringify(input.annotations ?? {}),
           jsonpath_filter: input.jsonpath_filter ?? null,
           timeout_ms: input.timeout_ms ?? null,
-          ...sealAuth(this.#secrets, auth),
+          ...sealAuth(this.#opts.secrets, input.auth),
           gateway_id: null,
           enabled: 1,
           reachable: 1,
@@ -99,29 +94,19 @@ export class ToolService {
       'name',
       input.name,
     );
-    this.#events.emit({ type: 'list_changed', kind: 'tools' });
+    this.entity.changed();
     return this.get(id);
   }
 
-  async update(id: string, body: unknown, principal: Principal): Promise<ToolRead> {
-    const row = await this.#require(id);
-    const raw = normalizeBody(body, 'tool');
-    const input = parseWith(toolUpdateSchema, raw);
+  async update(id: string, input: ToolUpdate, principal: Principal): Promise<ToolRead> {
+    const row = await this.require(id);
     const patch: ToolRowUpdate = {
       updated_at: nowIso(),
       modified_by: principal.subject,
       version: row.version + 1,
     };
     if (row.gateway_id !== null) {
-      // Federated tools mirror their upstream: only presentation fields are ours to change.
-      const upstreamOwned = [
-        'url',
-        'input_schema',
-        'output_schema',
-        'request_type',
-        'integration_type',
-      ] as const;
-      const touched = upstreamOwned.filter((k) => input[k] !== undefined);
+      const touched = UPSTREAM_OWNED.filter((k) => input[k] !== undefined);
       if (touched.length > 0)
         throw new AppError({
           code: 'Invalid',
@@ -131,6 +116,7 @@ export class ToolService {
     } else if (input.name !== undefined) {
       patch.original_name = input.name;
     }
+    if (input.url !== undefined) this.#opts.checkUrl?.(input.url);
     if (input.name !== undefined) patch.name = input.name;
     if (input.display_name !== undefined) patch.display_name = input.display_name;
     if (input.url !== undefined) patch.url = input.url;
@@ -145,74 +131,35 @@ export class ToolService {
     if (input.jsonpath_filter !== undefined) patch.jsonpath_filter = input.jsonpath_filter ?? null;
     if (input.timeout_ms !== undefined) patch.timeout_ms = input.timeout_ms ?? null;
     if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-    const auth = parseUpstreamAuth(raw);
-    if (auth !== undefined) {
-      const merged = auth === null ? null : mergeMasked(auth, openAuth(this.#secrets, row.auth_value));
-      Object.assign(patch, sealAuth(this.#secrets, merged));
+    if (input.auth !== undefined) {
+      const { secrets } = this.#opts;
+      const merged = input.auth === null ? null : mergeMasked(input.auth, openAuth(secrets, row.auth_value));
+      Object.assign(patch, sealAuth(secrets, merged));
     }
     await writeUnique(() => this.#repo.update(id, patch), 'tool', 'name', input.name);
-    this.#events.emit({ type: 'list_changed', kind: 'tools' });
+    this.entity.changed();
     return this.get(id);
-  }
-
-  async setEnabled(id: string, enabled: boolean, principal: Principal): Promise<ToolRead> {
-    const row = await this.#require(id);
-    if (await flipEnabled((i, patch) => this.#repo.update(i, patch), row, enabled, principal)) {
-      this.#events.emit({ type: 'list_changed', kind: 'tools' });
-    }
-    return this.get(id);
-  }
-
-  async delete(id: string): Promise<void> {
-    if (!(await this.#repo.delete(id))) throw notFound('Tool', id);
-    this.#events.emit({ type: 'list_changed', kind: 'tools' });
-  }
-
-  async get(id: string): Promise<ToolRead> {
-    return (await this.#read([await this.#require(id)]))[0]!;
-  }
-
-  async list(filter: ListFilter, serverId?: string): Promise<Page<ToolRead>> {
-    const page = toPage(await this.#repo.list(filter, serverId), filter.limit, (r) => r.name);
-    return { items: await this.#read(page.items), nextCursor: page.nextCursor };
-  }
-
-  #read(rows: ToolRow[]): Promise<ToolRead[]> {
-    return readWithMetrics(this.#store.db, 'tool', rows, (r, m) => toToolRead(r, this.#secrets, m));
-  }
-
-  /** The tool called `name` with its credentials decrypted (enabled or not), for invocation and tests. */
-  async recordByName(name: string): Promise<ToolRecord | undefined> {
-    const row = await this.#repo.byName(name);
-    if (row === undefined) return undefined;
-    return { row, auth: openAuth(this.#secrets, row.auth_value) };
   }
 
   /** MCP tools/list: every enabled tool, or those of one virtual server, in name order. */
   async listMcpTools(serverId?: string): Promise<Tool[]> {
-    const rows = await this.#repo.list({ includeInactive: false, tags: [], limit: 0 }, serverId);
-    return rows.map(toMcpTool);
+    return (await this.#repo.list(ALL_ENABLED, serverId)).map(toMcpTool);
   }
 
-  /** MCP tools/call: the enabled tool `name` visible in the scope, credentials decrypted; NotFound otherwise. */
-  callable(name: string, serverId?: string): Promise<ToolRecord> {
+  /** MCP tools/call: the enabled tool `name` visible in the scope, parsed for invocation; NotFound otherwise. */
+  callable(name: string, serverId?: string): Promise<CallableTool> {
     const load = () => this.#callable(name, serverId);
-    return this.#lookups?.get(`tool\0${serverId ?? ''}\0${name}`, load) ?? load();
+    return this.#opts.lookups?.get(`tool\0${serverId ?? ''}\0${name}`, load) ?? load();
   }
 
-  async #callable(name: string, serverId: string | undefined): Promise<ToolRecord> {
+  async #callable(name: string, serverId: string | undefined): Promise<CallableTool> {
     const row = await this.#repo.byName(name);
     const visible =
       row !== undefined &&
       row.enabled === 1 &&
       (serverId === undefined || (await this.#repo.isAssociated(row.id, serverId)));
     if (!visible) throw new AppError({ code: 'NotFound', message: `Unknown tool: ${name}` });
-    return { row, auth: openAuth(this.#secrets, row.auth_value) };
-  }
-
-  async #require(id: string): Promise<ToolRow> {
-    const row = await this.#repo.byId(id);
-    if (row === undefined) throw notFound('Tool', id);
-    return row;
+    const auth = openAuth(this.#opts.secrets, row.auth_value);
+    return toCallableTool(row, auth, this.#opts.defaultTimeoutMs ?? 60_000);
   }
 }

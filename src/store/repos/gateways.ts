@@ -1,6 +1,6 @@
 // SQL for the gateways table, and the enabled flag of the tools, resources and prompts a gateway owns.
 import type { Kysely, Updateable } from 'kysely';
-import type { ListFilter } from '../../registry/common/pagination.js';
+import type { ListFilter } from './list-filter.js';
 import type { Database, GatewayRow, GatewaysTable, NewGatewayRow } from '../schema.js';
 import { hasTag } from './list-filter.js';
 

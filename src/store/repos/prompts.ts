@@ -1,6 +1,6 @@
 // SQL for the prompts table and the prompt side of server associations.
 import type { Kysely, Updateable } from 'kysely';
-import type { ListFilter } from '../../registry/common/pagination.js';
+import type { ListFilter } from './list-filter.js';
 import type { Database, NewPromptRow, PromptRow, PromptsTable } from '../schema.js';
 import { hasTag } from './list-filter.js';
 

@@ -1,16 +1,10 @@
 // SQL for the resources table and the resource side of server associations.
-import type { Kysely, Updateable } from 'kysely';
-import type { ListFilter } from '../../registry/common/pagination.js';
+import { sql, type Kysely, type Updateable } from 'kysely';
+import type { ListFilter } from './list-filter.js';
 import type { Database, NewResourceRow, ResourceRow, ResourcesTable } from '../schema.js';
 import { hasTag } from './list-filter.js';
 
 export type ResourceRowUpdate = Updateable<ResourcesTable>;
-
-export interface ResourceListOptions {
-  serverId?: string | undefined;
-  /** true: only templates; false: only concrete resources; undefined: both. */
-  templates?: boolean | undefined;
-}
 
 export class ResourcesRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -32,36 +26,67 @@ export class ResourcesRepo {
     return this.db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  byUri(uri: string): Promise<ResourceRow | undefined> {
-    return this.db.selectFrom('resources').selectAll().where('uri', '=', uri).executeTakeFirst();
-  }
-
-  async isAssociated(resourceId: string, serverId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('server_resource_association')
-      .select('resource_id')
-      .where('resource_id', '=', resourceId)
-      .where('server_id', '=', serverId)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
-  /** Rows ordered by uri (the unique key); limit+1 rows are fetched so the caller can tell whether a next page exists. */
-  list(filter: ListFilter, opts: ResourceListOptions = {}): Promise<ResourceRow[]> {
-    let q = this.db.selectFrom('resources').selectAll('resources');
-    if (opts.serverId !== undefined) {
+  /**
+   * The resource a URI names. Several may share it (local, and one per gateway): enabled ones first, then the
+   * local one, then the oldest. With `serverId`, only the server's own.
+   */
+  byUri(uri: string, serverId?: string): Promise<ResourceRow | undefined> {
+    let q = this.db.selectFrom('resources').selectAll('resources').where('resources.uri', '=', uri);
+    if (serverId !== undefined)
       q = q
         .innerJoin('server_resource_association as sra', 'sra.resource_id', 'resources.id')
-        .where('sra.server_id', '=', opts.serverId);
+        .where('sra.server_id', '=', serverId);
+    return q
+      .orderBy('resources.enabled', 'desc')
+      .orderBy(sql`case when resources.gateway_id is null then 0 else 1 end`)
+      .orderBy('resources.created_at')
+      .orderBy('resources.id')
+      .executeTakeFirst();
+  }
+
+  /**
+   * Rows ordered by uri, then id (a URI is unique per gateway only); limit+1 rows are fetched so the caller can
+   * tell whether a next page exists. `filter.after` is a listKey(). `templates` true: only templates; false: only
+   * concrete resources; undefined: both.
+   */
+  list(filter: ListFilter, serverId?: string, templates?: boolean): Promise<ResourceRow[]> {
+    let q = this.db.selectFrom('resources').selectAll('resources');
+    if (serverId !== undefined) {
+      q = q
+        .innerJoin('server_resource_association as sra', 'sra.resource_id', 'resources.id')
+        .where('sra.server_id', '=', serverId);
     }
-    if (opts.templates === true) q = q.where('resources.uri_template', 'is not', null);
-    if (opts.templates === false) q = q.where('resources.uri_template', 'is', null);
+    if (templates === true) q = q.where('resources.uri_template', 'is not', null);
+    if (templates === false) q = q.where('resources.uri_template', 'is', null);
     if (!filter.includeInactive) q = q.where('resources.enabled', '=', 1);
     if (filter.gatewayId !== undefined) q = q.where('resources.gateway_id', '=', filter.gatewayId);
     for (const tag of filter.tags) q = q.where(hasTag('resources.tags', tag));
-    if (filter.after !== undefined) q = q.where('resources.uri', '>', filter.after);
-    q = q.orderBy('resources.uri');
+    if (filter.after !== undefined) {
+      const [uri, id] = parseListKey(filter.after);
+      q = q.where((eb) =>
+        eb.or([
+          eb('resources.uri', '>', uri),
+          eb.and([eb('resources.uri', '=', uri), eb('resources.id', '>', id)]),
+        ]),
+      );
+    }
+    q = q.orderBy('resources.uri').orderBy('resources.id');
     if (filter.limit > 0) q = q.limit(filter.limit + 1);
     return q.execute();
   }
+}
+
+/** The sort key of a resource in lists (what a cursor carries). */
+export const resourceListKey = (row: Pick<ResourceRow, 'uri' | 'id'>): string =>
+  JSON.stringify([row.uri, row.id]);
+
+function parseListKey(key: string): [string, string] {
+  try {
+    const parsed: unknown = JSON.parse(key);
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string')
+      return [parsed[0], parsed[1]];
+  } catch {
+    // an older cursor carried the URI alone
+  }
+  return [key, ''];
 }

@@ -1,6 +1,6 @@
 // SQL for the servers table and its three association tables (tools, resources, prompts).
 import { sql, type Kysely, type Updateable } from 'kysely';
-import type { ListFilter } from '../../registry/common/pagination.js';
+import type { ListFilter } from './list-filter.js';
 import type { Database, NewServerRow, ServerRow, ServersTable } from '../schema.js';
 import { hasTag } from './list-filter.js';
 
@@ -49,28 +49,43 @@ export class ServersRepo {
   }
 
   /**
-   * Maps each reference (an id, or a tool/prompt name, or a resource URI) to the entity's id; references
-   * matching nothing are absent from the result. An id wins over a name that happens to look the same.
+   * Maps each reference (an id, or a tool/prompt name, or a resource URI) to the ids it names; references
+   * matching nothing are absent. An id wins over a name that happens to look the same. A resource URI may name
+   * several resources (the same URI from two gateways): all of them are returned, the caller decides.
    */
-  async resolve(kind: AssociationKind, refs: readonly string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  async resolve(kind: AssociationKind, refs: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
     if (refs.length === 0) return out;
     const { target, alias } = ASSOCIATIONS[kind];
     const result = await sql<{ id: string; alt: string }>`select id, ${sql.ref(alias)} as alt
-      from ${sql.table(target)} where id in (${sql.join(refs)}) or ${sql.ref(alias)} in (${sql.join(refs)})`.execute(
-      this.db,
-    );
-    const byAlt = new Map<string, string>();
+      from ${sql.table(target)} where id in (${sql.join(refs)}) or ${sql.ref(alias)} in (${sql.join(refs)})
+      order by id`.execute(this.db);
+    const byAlt = new Map<string, string[]>();
     const ids = new Set<string>();
     for (const row of result.rows) {
       ids.add(row.id);
-      byAlt.set(row.alt, row.id);
+      byAlt.set(row.alt, [...(byAlt.get(row.alt) ?? []), row.id]);
     }
     for (const ref of refs) {
-      const id = ids.has(ref) ? ref : byAlt.get(ref);
-      if (id !== undefined) out.set(ref, id);
+      const found = ids.has(ref) ? [ref] : byAlt.get(ref);
+      if (found !== undefined) out.set(ref, found);
     }
     return out;
+  }
+
+  /** Each resource's URI and the gateway it came from (null: registered here), for messages about clashes. */
+  async resourceOrigins(
+    ids: readonly string[],
+  ): Promise<Array<{ id: string; uri: string; gateway: string | null }>> {
+    if (ids.length === 0) return [];
+    return this.db
+      .selectFrom('resources')
+      .leftJoin('gateways', 'gateways.id', 'resources.gateway_id')
+      .select(['resources.id as id', 'resources.uri as uri', 'gateways.name as gateway'])
+      .where('resources.id', 'in', ids)
+      .orderBy('resources.uri')
+      .orderBy('resources.id')
+      .execute();
   }
 
   /** Replaces the server's whole set of one kind (PUT semantics). */

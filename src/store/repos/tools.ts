@@ -1,6 +1,6 @@
 // SQL for the tools table (and the tool side of server associations).
 import type { Kysely } from 'kysely';
-import type { ListFilter } from '../../registry/common/pagination.js';
+import type { ListFilter } from './list-filter.js';
 import type { Database, NewToolRow, ToolRow, ToolRowUpdate } from '../schema.js';
 import { hasTag } from './list-filter.js';
 

@@ -186,7 +186,7 @@ for (const backend of backends()) {
       }
     });
 
-    it('refuses a name or URI someone else holds with a 409 naming both, and stores nothing', async () => {
+    it('refuses a tool name someone else holds with a 409 naming both, and stores nothing', async () => {
       expect(
         (await t.call('POST', '/tools', { name: 'clash-beta', url: 'https://r.example.com' })).statusCode,
       ).toBe(201);
@@ -195,17 +195,56 @@ for (const backend of backends()) {
       expect(tools.json().detail).toMatch(
         /tool name "clash-beta" for upstream tool "beta" of gateway "clash" clashes with the existing tool "clash-beta" \(id \w+, not federated\)/,
       );
-      const uri = await t.call('POST', '/gateways', { name: 'other', url: up.url, prefix_mode: 'always' });
-      expect(uri.statusCode).toBe(409);
-      expect(uri.json().detail).toMatch(
-        /resource URI "mutable:\/\/(doc\/one|doc\/two|item\/\{id\})" of gateway "other" clashes with the existing resource "\w+" \(id \w+, from gateway "Mutable"\)/,
-      );
       const all = names((await t.call('GET', '/gateways?include_inactive=true')).json());
       expect(all).not.toContain('clash');
-      expect(all).not.toContain('other');
       expect(names(await t.call('GET', '/tools?include_inactive=true').then((r) => r.json()))).not.toContain(
-        'other-beta',
+        'clash-alpha',
       );
+    });
+
+    it('registers two gateways exposing the same resource URIs; a virtual server takes only one of each', async () => {
+      const second = await t.call('POST', '/gateways', { name: 'second', url: up.url });
+      expect(second.statusCode, second.body).toBe(201);
+      const secondId = second.json().id as string;
+      try {
+        const resources = (await t.call('GET', '/resources?include_inactive=true')).json<
+          Array<{ id: string; uri: string; gatewayId: string | null }>
+        >();
+        const shared = resources.filter((r) => r.uri === 'mutable://doc/one');
+        const gateways = (await t.call('GET', '/gateways')).json<Array<{ id: string; name: string }>>();
+        const firstId = gateways.find((g) => g.name === 'Mutable')!.id;
+        expect(shared.map((r) => r.gatewayId).sort()).toEqual([firstId, secondId].sort());
+        // The global endpoint lists the URI once; reading it answers from one of them.
+        const listed = await t.registry.resources.listResources();
+        expect(listed.filter((r) => r.uri === 'mutable://doc/one')).toHaveLength(1);
+
+        const both = await t.call('POST', '/servers', {
+          name: 'both-docs',
+          associated_resources: shared.map((r) => r.id),
+        });
+        expect(both.statusCode).toBe(409);
+        expect(both.json().detail).toMatch(
+          /resources \w+ \(gateway "(Mutable|second)"\) and \w+ \(gateway "(Mutable|second)"\) both have the URI "mutable:\/\/doc\/one"/,
+        );
+        const byUri = await t.call('POST', '/servers', {
+          name: 'by-uri',
+          associated_resources: ['mutable://doc/one'],
+        });
+        expect(byUri.statusCode).toBe(409);
+        expect(byUri.json().detail).toMatch(
+          /the URI "mutable:\/\/doc\/one" names 2 resources .*: reference the one you mean by id/,
+        );
+        const one = await t.call('POST', '/servers', {
+          name: 'one-doc',
+          associated_resources: [shared[1]!.id],
+        });
+        expect(one.statusCode, one.body).toBe(201);
+        const scoped = await t.registry.resources.routeByUri('mutable://doc/one', one.json().id as string);
+        expect(scoped?.id).toBe(shared[1]!.id);
+        expect((await t.call('DELETE', `/servers/${one.json().id as string}`)).statusCode).toBe(200);
+      } finally {
+        expect((await t.call('DELETE', `/gateways/${secondId}`)).statusCode).toBe(200);
+      }
     });
 
     it('answers 502 saying what failed when the upstream is unreachable or refuses the credentials', async () => {

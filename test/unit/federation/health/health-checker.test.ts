@@ -4,7 +4,7 @@ import {
   HealthChecker,
   type HealthCheckerOptions,
 } from '../../../../src/federation/health/health-checker.js';
-import { Lease } from '../../../../src/federation/health/lease.js';
+import { Lease } from '../../../../src/store/lease.js';
 import { backends } from '../../../helpers/backends.js';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.js';
 import { startMutableUpstream, type MutableUpstream } from '../../../fixtures/federation/mutable-upstream.js';
@@ -19,14 +19,18 @@ for (const backend of backends()) {
 
     const checker = (instanceId: string, over: Partial<HealthCheckerOptions> = {}) => {
       const made = new HealthChecker({
-        store: t.testStore.store,
         gateways: t.registry.gateways,
+        lease: new Lease({
+          db: t.testStore.store.db,
+          name: 'health-checks',
+          holder: instanceId,
+          ttlMs: 180_000,
+        }),
         connect: (spec) =>
           connectUpstream(spec, { http: t.services.http, stdio: t.services.stdio, oauth: t.services.oauth }),
-        instanceId,
         intervalMs: 60_000,
         unhealthyThreshold: 2,
-        defaultTimeoutMs: 2_000,
+        checkTimeoutMs: 2_000,
         ...over,
       });
       checkers.push(made);
@@ -87,27 +91,6 @@ for (const backend of backends()) {
       await leader.stop();
       expect(await follower.runOnce()).toEqual({ leader: true, checked: 1 });
       await follower.stop();
-    });
-
-    it('takes over a lease its holder stopped renewing once it expires', async () => {
-      const store = t.testStore.store;
-      const start = new Date('2030-01-01T00:00:00Z');
-      const lease = (holder: string, at: Date) =>
-        new Lease({ db: store.db, name: 'test-lease', holder, ttlMs: 30_000, now: () => at });
-      expect(await lease('dead', start).acquire()).toBe(true);
-      expect(await lease('alive', new Date(start.getTime() + 10_000)).acquire()).toBe(false);
-      expect(await lease('alive', new Date(start.getTime() + 31_000)).acquire()).toBe(true);
-      expect(await lease('dead', new Date(start.getTime() + 32_000)).acquire()).toBe(false);
-    });
-
-    it('grants a contested lease to exactly one of many instances at once', async () => {
-      const store = t.testStore.store;
-      const won = await Promise.all(
-        Array.from({ length: 8 }, (_, i) =>
-          new Lease({ db: store.db, name: 'contested', holder: `i${i}`, ttlMs: 60_000 }).acquire(),
-        ),
-      );
-      expect(won.filter(Boolean)).toHaveLength(1);
     });
 
     it('runs by itself every interval once started', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectUpstream } from '../../../../src/federation/connect.js';
 import { HealthChecker } from '../../../../src/federation/health/health-checker.js';
+import { Lease } from '../../../../src/store/lease.js';
 import { backends } from '../../../helpers/backends.js';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.js';
 import { EVERYTHING_STDIO_ARGV } from '../../../fixtures/federation/everything.js';
@@ -21,13 +22,16 @@ for (const backend of backends()) {
     beforeAll(async () => {
       t = await buildTestApp(backend, ALLOWED);
       health = new HealthChecker({
-        store: t.testStore.store,
         gateways: t.registry.gateways,
+        lease: new Lease({
+          db: t.testStore.store.db,
+          name: 'health-checks',
+          holder: 'stdio',
+          ttlMs: 180_000,
+        }),
         connect: (spec) => connectUpstream(spec, { stdio: t.services.stdio }),
-        instanceId: `stdio-${backend.name}`,
         intervalMs: 60_000,
         unhealthyThreshold: 1,
-        defaultTimeoutMs: 10_000,
       });
       t.services.federation.onRelease((id) => health.forget(id));
     });

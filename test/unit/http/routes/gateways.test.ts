@@ -110,7 +110,7 @@ for (const backend of backends()) {
         auth: { auth_type: 'bearer', token: '*****' },
         description: 'd',
       });
-      expect((await t.registry.gateways.recordById(id))?.auth).toEqual({
+      expect((await t.registry.gateways.forwardTarget(id))?.spec.auth).toEqual({
         type: 'bearer',
         token: 'tok-very-secret',
       });

@@ -233,7 +233,7 @@ for (const backend of backends()) {
           icon: null,
         })
         .execute();
-      const p = await t.registry.prompts.recordByName('p_a');
+      const p = await t.registry.prompts.routeByName('p_a');
       await db
         .insertInto('server_prompt_association')
         .values({ server_id: 'srv1', prompt_id: p!.id })

@@ -219,7 +219,7 @@ for (const backend of backends()) {
           icon: null,
         })
         .execute();
-      const readme = await t.registry.resources.recordByUri('file:///docs/readme.md');
+      const readme = await t.registry.resources.routeByUri('file:///docs/readme.md');
       await db
         .insertInto('server_resource_association')
         .values({ server_id: 'srv1', resource_id: readme!.id })

@@ -70,8 +70,12 @@ for (const backend of backends()) {
         auth: { auth_type: 'basic', username: 'bob', password: '*****' },
         description: 'x',
       });
-      const record = await t.registry.tools.recordByName('secured');
-      expect(record?.auth).toEqual({ type: 'basic', username: 'bob', password: 's3cret-pw' });
+      const tool = await t.registry.tools.callable('secured');
+      expect(tool.kind === 'rest' && tool.spec.auth).toEqual({
+        type: 'basic',
+        username: 'bob',
+        password: 's3cret-pw',
+      });
     });
 
     it('updates, toggles with /state and /toggle, filters inactive, deletes', async () => {

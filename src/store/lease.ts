@@ -1,6 +1,6 @@
 // Lease: one row in `leases` naming which instance runs a leader-only job until when; taken atomically on SQLite and PostgreSQL.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.js';
+import type { Database } from './schema.js';
 
 export interface LeaseOptions {
   db: Kysely<Database>;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FEDERATED_NAME, candidateNames, prefixedName, safeName } from '../../../../src/federation/naming.js';
+import {
+  FEDERATED_NAME,
+  candidateNames,
+  prefixedName,
+  safeName,
+} from '../../../../src/registry/gateways/sync/naming.js';
 
 describe('federated names', () => {
   it('joins the gateway slug and the tool name with the separator', () => {

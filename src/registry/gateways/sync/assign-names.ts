@@ -1,8 +1,7 @@
 // assignNames: the registry name of each discovered tool or prompt, refusing (409) a name someone else already holds.
-import type { Kysely } from 'kysely';
-import { conflict } from '../../errors/app-error.js';
-import type { Database } from '../../store/schema.js';
-import { candidateNames, type PrefixMode } from '../naming.js';
+import { conflict } from '../../../errors/app-error.js';
+import type { DiscoveredRepo, NameHolder } from '../../../store/repos/discovered.js';
+import { candidateNames, type PrefixMode } from './naming.js';
 
 export interface NamingContext {
   gatewayId: string;
@@ -15,47 +14,13 @@ export interface NamingContext {
 export interface Wanted {
   upstreamName: string;
   /** An admin's rename of the federated tool (tools.custom_name): kept across refreshes. */
-  customName?: string | null;
+  customName?: string | undefined;
 }
 
-interface Holder {
-  name: string;
-  id: string;
-  gateway_id: string | null;
-}
-
-const CHUNK = 500;
-
-/** Rows of `table` holding any of `names` that this gateway does not own. */
-async function foreignHolders(
-  db: Kysely<Database>,
-  table: 'tools' | 'prompts',
-  gatewayId: string,
-  names: readonly string[],
-): Promise<Map<string, Holder>> {
-  const found = new Map<string, Holder>();
-  const unique = [...new Set(names)];
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom(table)
-      .select(['name', 'id', 'gateway_id'])
-      .where('name', 'in', unique.slice(i, i + CHUNK))
-      .where((eb) => eb.or([eb('gateway_id', 'is', null), eb('gateway_id', '<>', gatewayId)]))
-      .execute();
-    for (const row of rows) found.set(row.name, row);
-  }
-  return found;
-}
-
-async function describeHolder(db: Kysely<Database>, kind: string, holder: Holder): Promise<string> {
-  if (holder.gateway_id === null)
-    return `the existing ${kind} "${holder.name}" (id ${holder.id}, not federated)`;
-  const gateway = await db
-    .selectFrom('gateways')
-    .select('name')
-    .where('id', '=', holder.gateway_id)
-    .executeTakeFirst();
-  return `the existing ${kind} "${holder.name}" (id ${holder.id}) from gateway "${gateway?.name ?? holder.gateway_id}"`;
+function describeHolder(kind: string, holder: NameHolder): string {
+  return holder.gatewayName === null
+    ? `the existing ${kind} "${holder.name}" (id ${holder.id}, not federated)`
+    : `the existing ${kind} "${holder.name}" (id ${holder.id}) from gateway "${holder.gatewayName}"`;
 }
 
 /**
@@ -63,7 +28,7 @@ async function describeHolder(db: Kysely<Database>, kind: string, holder: Holder
  * owner holds it; otherwise a name held by another owner is a 409 naming both sides, and nothing is written.
  */
 export async function assignNames(
-  db: Kysely<Database>,
+  repo: DiscoveredRepo,
   table: 'tools' | 'prompts',
   ctx: NamingContext,
   wanted: readonly Wanted[],
@@ -74,8 +39,7 @@ export async function assignNames(
       ? { first: w.customName }
       : candidateNames(ctx.mode, ctx.slug, w.upstreamName, ctx.separator),
   );
-  const holders = await foreignHolders(
-    db,
+  const holders = await repo.nameHolders(
     table,
     ctx.gatewayId,
     options.flatMap((o) => (o.fallback === undefined ? [o.first] : [o.first, o.fallback])),
@@ -88,7 +52,7 @@ export async function assignNames(
     const holder = holders.get(name);
     if (holder !== undefined)
       throw conflict(
-        `The ${kind} name "${name}" for upstream ${kind} "${w.upstreamName}" of gateway "${ctx.gatewayName}" clashes with ${await describeHolder(db, kind, holder)}: rename one of them or choose another prefix mode`,
+        `The ${kind} name "${name}" for upstream ${kind} "${w.upstreamName}" of gateway "${ctx.gatewayName}" clashes with ${describeHolder(kind, holder)}: rename one of them or choose another prefix mode`,
         { field: 'name', name, existingId: holder.id },
       );
     const other = usedBy.get(name);

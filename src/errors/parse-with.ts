@@ -1,6 +1,6 @@
-// Request parsing helpers shared by route files: zod errors turned into one readable 422 message.
+// parseWith: a zod schema applied to outside input; its issues become one readable 422 (AppError Invalid) message.
 import type { ZodError, ZodType, z } from 'zod';
-import { AppError } from '../errors/app-error.js';
+import { AppError } from './app-error.js';
 
 export function describeZodError(error: ZodError): string {
   const parts = error.issues.slice(0, 5).map((issue) => {

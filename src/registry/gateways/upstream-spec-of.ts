@@ -1,11 +1,12 @@
-// upstreamSpecOf: the UpstreamSpec of a stored gateway row (with its decrypted credentials), for discovery, health and forwarding.
-import type { GatewayAuth } from '../registry/common/upstream-auth.js';
-import type { GatewayRow } from '../store/schema.js';
-import type { UpstreamSpec, UpstreamTransport } from './upstream-spec.js';
+// The UpstreamSpec of a stored gateway row (credentials decrypted): what discovery, health and forwarding connect with.
+import type { ForwardGateway } from '../../federation/forward/gateway-spec.js';
+import type { UpstreamSpec, UpstreamTransport } from '../../federation/upstream-spec.js';
+import type { GatewayAuth } from '../../runtime/credentials.js';
+import type { GatewayRow } from '../../store/schema.js';
 
 const TRANSPORTS = new Set<string>(['STREAMABLEHTTP', 'SSE', 'STDIO']);
 
-function commandOf(text: string | null): string[] | undefined {
+export function commandOf(text: string | null): string[] | undefined {
   if (text === null) return undefined;
   const parsed: unknown = JSON.parse(text);
   return Array.isArray(parsed) && parsed.every((a) => typeof a === 'string') ? parsed : undefined;
@@ -27,5 +28,18 @@ export function upstreamSpecOf(
     auth,
     timeoutMs: row.timeout_ms ?? defaultTimeoutMs,
     passthroughAuth: row.passthrough_auth === 1,
+  };
+}
+
+/** The gateway as the forwarder checks it before each call. */
+export function forwardGatewayOf(
+  row: GatewayRow,
+  auth: GatewayAuth | null,
+  defaultTimeoutMs: number,
+): ForwardGateway {
+  return {
+    spec: upstreamSpecOf(row, auth, defaultTimeoutMs),
+    enabled: row.enabled === 1,
+    reachable: row.reachable === 1,
   };
 }
