@@ -1,5 +1,5 @@
 // Registering server-everything over Streamable HTTP, SSE and stdio with a running gateway (real sockets, real
-// processes): discovery into the registry, MCP clients seeing the federated tools, a clash refused, health checks.
+// processes): discovery into the registry, MCP clients seeing the federated tools, two gateways sharing resource URIs, health checks.
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenSigner } from '../../src/auth/jwt.js';
@@ -129,14 +129,25 @@ for (const backend of backends()) {
       }
     });
 
-    it('refuses a second gateway whose resources clash, naming both, and stores nothing of it', async () => {
+    it('registers a second gateway exposing the same resource URIs; a virtual server takes one of each', async () => {
       expect((await api('POST', '/gateways', { name: 'first', url: http.url })).status).toBe(201);
-      const second = await api('POST', '/gateways', { name: 'second', transport: 'SSE', url: sse.url });
-      expect(second.status).toBe(409);
-      expect(second.json.detail).toMatch(
-        /of gateway "second" clashes with the existing resource .* from gateway "first"/,
-      );
-      expect((await api<Named[]>('GET', '/gateways')).json.map((g) => g.name)).toEqual(['first']);
+      const second = await api<Body>('POST', '/gateways', { name: 'second', transport: 'SSE', url: sse.url });
+      expect(second.status).toBe(201);
+      expect((await api<Named[]>('GET', '/gateways')).json.map((g) => g.name).sort()).toEqual([
+        'first',
+        'second',
+      ]);
+      const resources = (await api<Array<{ id: string; uri: string }>>('GET', '/resources')).json;
+      const [one, two] = resources.filter((r) => r.uri === resources[0]!.uri);
+      expect(two).toBeDefined();
+      const server = await api('POST', '/servers', {
+        name: 'both',
+        associated_resources: [one!.id, two!.id],
+      });
+      expect(server.status).toBe(409);
+      expect(server.json.detail).toContain(one!.id);
+      expect(server.json.detail).toContain(two!.id);
+      expect((await api('DELETE', `/gateways/${String(second.json.id)}`)).status).toBe(200);
     });
 
     it('marks an upstream that went away unreachable, and reachable again once it is back', async () => {
