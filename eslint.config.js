@@ -1,6 +1,7 @@
 // ESLint flat config: type-aware rules for src/ and test/; `any` and stray console are errors.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerConfigs } from './eslint.layers.config.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '*.config.js'] },
@@ -17,6 +18,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli/**', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
+  ...layerConfigs,
   {
     files: ['test/**'],
     rules: {

@@ -17,6 +17,7 @@ import { prometheusRoutes, registerHttpMetrics } from './http/routes/prometheus.
 import { newId } from './lib/ids.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './lib/safe-json.js';
 import { registerMcpRoutes } from './mcp/routes.js';
+import { DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, SessionHub, sessionTimings } from './mcp/session-hub.js';
 import type { Services } from './services.js';
 import type { Store } from './store/db.js';
 
@@ -79,12 +80,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { prefix },
     );
   }
+  const hub = new SessionHub({
+    store: deps.services.sessions,
+    catalog: deps.services.catalog,
+    bus: deps.services.bus,
+    logger: app.log,
+    maxSessionsPerPrincipal: DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+    ...sessionTimings(deps.config.sessionTtl),
+  });
   registerMcpRoutes(app, {
     catalog: deps.services.catalog,
-    sessions: deps.services.sessions,
+    hub,
     config: deps.config,
     authenticate: deps.authenticate,
     logger: app.log,
   });
+  // After the MCP routes' own preClose (hooks run in order): streams end before the session store closes.
+  app.addHook('preClose', () => hub.close());
   return app;
 }

@@ -1,6 +1,8 @@
 // createServices: builds every long-lived service once from config and an open store, and closes them in reverse (main.ts and the test app share it).
 import { createSecretBox, type SecretBox } from './auth/secret-box.js';
 import { createSessionStore } from './cache/create-session-store.js';
+import type { EventBus } from './cache/event-bus.js';
+import { MemoryEventBus } from './cache/memory-event-bus.js';
 import type { SessionStore } from './cache/session-store.js';
 import type { Config } from './config/load.js';
 import {
@@ -9,8 +11,8 @@ import {
 } from './federation/discovery/gateway-federation.js';
 import { createForwarder } from './federation/forward/create-forwarder.js';
 import type { Forwarder } from './federation/forward/forwarder.js';
-import { OAuthTokenCache } from './federation/oauth.js';
-import { StdioProcesses } from './federation/stdio-process.js';
+import { ClientCredentialsTokens } from './federation/client-credentials.js';
+import { StdioProcesses } from './federation/stdio/stdio-process.js';
 import type { McpCatalog } from './mcp/catalog.js';
 import { createRegistryCatalog } from './mcp/registry-catalog.js';
 import { createTemplateRenderer, type TemplateRenderer } from './registry/prompts/template/renderer.js';
@@ -32,9 +34,11 @@ export interface Services {
   http: HttpClient;
   catalog: McpCatalog;
   sessions: SessionStore;
+  /** Registry changes and session messages between this instance's parts (and, with scale-out, instances). */
+  bus: EventBus;
   /** Live stdio upstream children (bounded; reaped at close). */
   stdio: StdioProcesses;
-  oauth: OAuthTokenCache;
+  oauth: ClientCredentialsTokens;
   /** Discovery and the release hooks run when a gateway is deleted, disabled or re-targeted. */
   federation: GatewayFederation;
   /** Calls of federated entities go upstream through it (pooled upstream sessions, breakers). */
@@ -47,6 +51,10 @@ export interface Services {
 export interface ServicesOptions {
   /** Called when buffered metrics could not be written. */
   onMetricsError?: (error: unknown, dropped: number) => void;
+  /** A bus message that could not be published or a handler that failed. */
+  onBusError?: (error: unknown) => void;
+  /** Tests share one MemoryBroker between instances; otherwise each process has its own memory bus. */
+  bus?: EventBus;
 }
 
 function sessionStoreFor(config: Config, store: Store, notices: string[]): SessionStore {
@@ -73,10 +81,13 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
   });
   const http = createHttpClient({ config });
   const stdio = new StdioProcesses();
-  const oauth = new OAuthTokenCache({ http });
+  const oauth = new ClientCredentialsTokens({ http });
   const federation = createGatewayFederation({ config, http, stdio, oauth });
+  const bus = opts.bus ?? new MemoryEventBus(opts.onBusError ? { onError: opts.onBusError } : {});
   const registry = createRegistry({
     store,
+    bus,
+    ...(opts.onBusError ? { onEventError: opts.onBusError } : {}),
     secrets,
     renderer,
     metrics,
@@ -115,6 +126,7 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     http,
     catalog,
     sessions,
+    bus,
     stdio,
     oauth,
     federation,
@@ -124,6 +136,8 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
       await forwarder.close();
       await stdio.reapAll();
       await sessions.close();
+      registry.events.close();
+      await bus.close();
       await metrics.close();
       await renderer.close();
       await http.close();

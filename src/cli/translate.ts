@@ -1,11 +1,11 @@
 // `mcpgateway translate`: serves one stdio MCP server over SSE and/or Streamable HTTP until a signal or the child's death.
 import { isAppError } from '../errors/app-error.js';
-import { startTranslate, type TranslateHandle } from '../federation/translate/start-translate.js';
+import { startTranslate, type TranslateHandle } from '../bridges/translate/start-translate.js';
 import {
   parseTranslateArgs,
   TRANSLATE_USAGE,
   type TranslateOptions,
-} from '../federation/translate/translate-options.js';
+} from '../bridges/translate/translate-options.js';
 
 export interface CliIo {
   stdout: (s: string) => void;

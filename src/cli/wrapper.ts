@@ -2,13 +2,9 @@
 import { Writable, type Readable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { isAppError } from '../errors/app-error.js';
-import { runStdioRelay } from '../federation/wrapper/stdio-relay.js';
-import { UpstreamLink } from '../federation/wrapper/upstream-link.js';
-import {
-  parseWrapperEnv,
-  WRAPPER_USAGE,
-  type WrapperOptions,
-} from '../federation/wrapper/wrapper-options.js';
+import { runStdioRelay } from '../bridges/wrapper/stdio-relay.js';
+import { UpstreamLink } from '../bridges/wrapper/upstream-link.js';
+import { parseWrapperEnv, WRAPPER_USAGE, type WrapperOptions } from '../bridges/wrapper/wrapper-options.js';
 
 export interface CliIo {
   stdout: (s: string) => void;

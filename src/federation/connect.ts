@@ -16,8 +16,8 @@ import { AppError } from '../errors/app-error.js';
 import type { HttpClient } from '../runtime/http-client.js';
 import { APP_VERSION } from '../version.js';
 import { describeConnectFailure } from './connect-failure.js';
-import type { OAuthTokenCache } from './oauth.js';
-import type { StdioProcesses, StdioUpstream } from './stdio-process.js';
+import type { ClientCredentialsTokens } from './client-credentials.js';
+import type { StdioProcesses, StdioUpstream } from './stdio/stdio-process.js';
 import { StreamableHttpUpstream } from './streamable/streamable-upstream.js';
 import { upstreamHeaders, type UpstreamHeaders } from './streamable/upstream-headers.js';
 import type { UpstreamSpec } from './upstream-spec.js';
@@ -28,7 +28,7 @@ export interface ConnectOptions {
   /** Where STDIO children are spawned and tracked (reaped on gateway delete/disable and shutdown). */
   stdio?: StdioProcesses;
   /** Required when the gateway uses OAuth client credentials. */
-  oauth?: OAuthTokenCache;
+  oauth?: ClientCredentialsTokens;
   clientInfo?: Implementation;
   clientCapabilities?: ClientCapabilities;
   /** Every upstream notification without a handler of its own (progress, list_changed, logging, …). */

@@ -4,7 +4,7 @@ import { lifecycleMethods } from './handlers/lifecycle.js';
 import { promptMethods } from './handlers/prompts.js';
 import { resourceMethods } from './handlers/resources.js';
 import { toolMethods } from './handlers/tools.js';
-import type { DispatcherOptions, HandlerContext, MethodSpec } from './handler.js';
+import type { DispatcherOptions, HandlerContext, MethodSpec } from './handlers/context.js';
 import type { McpPeer } from './peer.js';
 import {
   classifyMessage,

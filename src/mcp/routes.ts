@@ -2,15 +2,14 @@
 import type { Implementation } from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { withUpstreamAuthorization, type Principal } from '../auth/principal.js';
-import type { SessionStore } from '../cache/session-store.js';
 import type { Config } from '../config/load.js';
 import { APP_VERSION } from '../version.js';
 import type { McpCatalog } from './catalog.js';
 import { Dispatcher } from './dispatcher.js';
 import { INVALID_REQUEST, JsonRpcError } from './protocol/json-rpc.js';
 import { parseMessageText } from './protocol/parse-message.js';
-import { SessionHub } from './session-hub.js';
-import type { HttpExchange } from './transports/exchange-context.js';
+import type { SessionHub } from './session-hub.js';
+import type { InboundRequest } from './transports/inbound-request.js';
 import { headerOf, writeFailure } from './transports/http-io.js';
 import { LegacySse } from './transports/legacy-sse.js';
 import { createRequestGuards } from './transports/request-guards.js';
@@ -22,8 +21,6 @@ import { WebSocketTransport } from './transports/websocket.js';
 export interface McpLimits {
   /** Items per page of every MCP list. */
   pageSize: number;
-  /** Opening one more session evicts the principal's least recently used one. */
-  maxSessionsPerPrincipal: number;
   /** Replayable SSE events kept per stream (Last-Event-ID). */
   maxEventsPerStream: number;
   maxEventBytesPerStream: number;
@@ -32,7 +29,6 @@ export interface McpLimits {
 
 export const DEFAULT_MCP_LIMITS: Readonly<McpLimits> = Object.freeze({
   pageSize: 100,
-  maxSessionsPerPrincipal: 100,
   maxEventsPerStream: 1000,
   maxEventBytesPerStream: 1024 * 1024,
   maxStreamsPerSession: 32,
@@ -46,7 +42,8 @@ export interface McpLogger {
 
 export interface McpRoutesDeps {
   catalog: McpCatalog;
-  sessions: SessionStore;
+  /** This instance's live sessions; built and closed by the composition root (after these routes' preClose). */
+  hub: SessionHub;
   config: Config;
   /** The REST API's authenticator: resolves a Principal or rejects with AppError Unauthorized. */
   authenticate: (headers: { authorization?: string | undefined }) => Promise<Principal>;
@@ -55,7 +52,7 @@ export interface McpRoutesDeps {
   limits?: Partial<McpLimits>;
 }
 
-type Handle = (http: HttpExchange, request: FastifyRequest) => Promise<void>;
+type Handle = (http: InboundRequest, request: FastifyRequest) => Promise<void>;
 
 /**
  * Streamable HTTP at /mcp and /servers/{id}/mcp, legacy SSE at /sse + /message (and per server), /rpc,
@@ -66,14 +63,7 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
   const { config, logger } = deps;
   const limits = { ...DEFAULT_MCP_LIMITS, ...deps.limits };
   const keepAliveMs = config.sseKeepaliveInterval * 1000;
-  const hub = new SessionHub({
-    store: deps.sessions,
-    catalog: deps.catalog,
-    logger,
-    maxSessionsPerPrincipal: limits.maxSessionsPerPrincipal,
-    sweepIntervalMs: Math.min(60_000, config.sessionTtl * 1000),
-    touchIntervalMs: Math.min(60_000, config.sessionTtl * 100),
-  });
+  const { hub } = deps;
   const dispatcher = new Dispatcher(
     {
       catalog: deps.catalog,
@@ -118,11 +108,11 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
     else if (app.server.listenerCount('upgrade') === 1) socket.destroy();
   };
   app.server.on('upgrade', onUpgrade);
-  // preClose: open streams would otherwise keep server.close() waiting forever.
-  app.addHook('preClose', async () => {
+  // preClose: open streams would otherwise keep server.close() waiting forever; the hub ends the rest.
+  app.addHook('preClose', (done) => {
     app.server.off('upgrade', onUpgrade);
     ws.close();
-    await hub.close();
+    done();
   });
 
   void app.register((scope, _opts, done) => {
@@ -178,7 +168,7 @@ function jsonBody(request: FastifyRequest): unknown {
   return parseMessageText(typeof request.body === 'string' ? request.body : '');
 }
 
-function messagePath(http: HttpExchange): string {
+function messagePath(http: InboundRequest): string {
   const serverId = http.scope.serverId;
   return serverId === undefined ? '/message' : `/servers/${encodeURIComponent(serverId)}/message`;
 }

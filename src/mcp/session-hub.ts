@@ -1,5 +1,6 @@
 // SessionHub: this instance's live sessions: opening (with a per-principal cap), lookup, teardown, change fan-out.
 import type { Principal } from '../auth/principal.js';
+import type { BusMessage, EventBus } from '../cache/event-bus.js';
 import type { SessionRecord, SessionStore, SessionTransportKind } from '../cache/session-store.js';
 import { AppError } from '../errors/app-error.js';
 import type { CatalogEvent, CatalogScope, McpCatalog } from './catalog.js';
@@ -13,6 +14,8 @@ export interface HubLogger {
 export interface SessionHubOptions {
   store: SessionStore;
   catalog: McpCatalog;
+  /** Carries `session:<id>` messages: a session ended on one instance ends its streams on every other. */
+  bus: EventBus;
   logger: HubLogger;
   /** Opening one more evicts the principal's least recently used session. */
   maxSessionsPerPrincipal: number;
@@ -40,6 +43,21 @@ const LIST_CHANGED = new Map([
   ['prompts_list_changed', 'notifications/prompts/list_changed'],
 ]);
 
+/** Opening one more session than this evicts the principal's least recently used one. */
+export const DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 100;
+
+/** SESSION_TTL in seconds → how often to sweep and to write a session's last use (both bounded to a minute). */
+export function sessionTimings(
+  sessionTtlSeconds: number,
+): Pick<SessionHubOptions, 'sweepIntervalMs' | 'touchIntervalMs'> {
+  return {
+    sweepIntervalMs: Math.min(60_000, sessionTtlSeconds * 1000),
+    touchIntervalMs: Math.min(60_000, sessionTtlSeconds * 100),
+  };
+}
+
+const sessionTopic = (id: string): string => `session:${id}`;
+
 const unknownSession = (): AppError =>
   new AppError({ code: 'NotFound', message: 'Session not found: initialize a new session' });
 
@@ -51,6 +69,8 @@ export function scopeSees(scope: CatalogScope, serverIds: 'all' | readonly strin
 export class SessionHub {
   // Session ids arrive from clients: a Map, so "__proto__" is only ever a missing key.
   readonly #live = new Map<string, LiveSession>();
+  /** The bus subscription of each live session's topic. */
+  readonly #topics = new Map<string, () => void>();
   readonly #listeners = new Set<ChangeListener>();
   readonly #unsubscribe: () => void;
   readonly #sweeper: NodeJS.Timeout;
@@ -86,7 +106,7 @@ export class SessionHub {
     const touch = (): void => void this.opts.store.touch(record.id).catch(() => undefined);
     const session = new LiveSession(record, principal, this.opts.store, channel(record, touch));
     session.touchedAt = performance.now();
-    this.#live.set(record.id, session);
+    this.#hold(session);
     return session;
   }
 
@@ -104,8 +124,7 @@ export class SessionHub {
   ): Promise<LiveSession> {
     const record = await this.opts.store.get(id);
     if (record === undefined) {
-      this.#live.get(id)?.close('Session expired');
-      this.#live.delete(id);
+      this.#drop(id, 'Session expired');
       throw unknownSession();
     }
     if (record.subject !== principal.subject || record.serverId !== (scope.serverId ?? null))
@@ -116,7 +135,7 @@ export class SessionHub {
       const channel = revive?.(record, touch);
       if (channel === undefined) throw unknownSession();
       session = new LiveSession(record, principal, this.opts.store, channel);
-      this.#live.set(id, session);
+      this.#hold(session);
     } else session.seen(record);
     const now = performance.now();
     if (now - session.touchedAt >= this.opts.touchIntervalMs) {
@@ -126,11 +145,11 @@ export class SessionHub {
     return session;
   }
 
-  /** Ends a session everywhere: its streams here and its record in the store. */
+  /** Ends a session everywhere: its streams here, its record in the store, its streams on other instances. */
   async terminate(id: string, reason: string): Promise<void> {
-    this.#live.get(id)?.close(reason);
-    this.#live.delete(id);
+    this.#drop(id, reason);
     await this.opts.store.delete(id);
+    await this.opts.bus.publish(sessionTopic(id), { type: 'close', reason });
   }
 
   addListener(listener: ChangeListener): () => void {
@@ -153,6 +172,8 @@ export class SessionHub {
     this.#listeners.clear();
     const sessions = [...this.#live.values()];
     this.#live.clear();
+    for (const unsubscribe of this.#topics.values()) unsubscribe();
+    this.#topics.clear();
     for (const session of sessions) session.close('The gateway is shutting down');
     await Promise.all(
       sessions.map(async (s) => {
@@ -161,6 +182,30 @@ export class SessionHub {
           await this.opts.store.delete(s.sessionId);
       }),
     );
+  }
+
+  #hold(session: LiveSession): void {
+    const id = session.sessionId;
+    this.#live.set(id, session);
+    this.#topics.set(
+      id,
+      this.opts.bus.subscribe(sessionTopic(id), (message) => this.#onSessionMessage(id, message)),
+    );
+  }
+
+  /** Closes the session's streams on this instance and forgets it here; its record is the caller's business. */
+  #drop(id: string, reason: string): void {
+    this.#live.get(id)?.close(reason);
+    this.#live.delete(id);
+    this.#topics.get(id)?.();
+    this.#topics.delete(id);
+  }
+
+  #onSessionMessage(id: string, message: BusMessage): void {
+    if (message.origin === this.opts.bus.instanceId) return;
+    const payload = message.payload as { type?: unknown; reason?: unknown } | null;
+    if (payload?.type === 'close')
+      this.#drop(id, typeof payload.reason === 'string' ? payload.reason : 'Session ended');
   }
 
   async #makeRoom(subject: string): Promise<void> {
@@ -192,10 +237,9 @@ export class SessionHub {
   }
 
   async #sweep(): Promise<void> {
-    for (const [id, session] of [...this.#live]) {
+    for (const id of [...this.#live.keys()]) {
       if ((await this.opts.store.get(id)) !== undefined) continue;
-      session.close('Session expired');
-      this.#live.delete(id);
+      this.#drop(id, 'Session expired');
     }
   }
 }

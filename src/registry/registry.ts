@@ -1,5 +1,6 @@
 // Registry: every registry service built once from the store and the secret codec (composition helper for main and tests).
 import type { SecretCodec } from '../auth/secret-box.js';
+import type { EventBus } from '../cache/event-bus.js';
 import type { GatewayFederation } from '../federation/discovery/gateway-federation.js';
 import type { MetricsRecorder } from '../runtime/metrics-recorder.js';
 import type { Store } from '../store/db.js';
@@ -17,6 +18,10 @@ import { TagService } from './tags/service.js';
 
 export interface RegistryOptions {
   store: Store;
+  /** Carries registry changes to every instance's MCP sessions and caches. */
+  bus: EventBus;
+  /** A change that could not be published (the bus is down): logged, the change itself stands. */
+  onEventError?: (error: unknown) => void;
   secrets: SecretCodec;
   /** The prompt render pool; whoever created it closes it (main.ts, the test app). */
   renderer: TemplateRenderer;
@@ -45,7 +50,7 @@ export interface Registry {
 }
 
 export function createRegistry(opts: RegistryOptions): Registry {
-  const events = new RegistryEvents();
+  const events = new RegistryEvents(opts.bus, opts.onEventError);
   const lookups = new LookupCache({ events, ttlMs: opts.cacheTtlMs ?? 0 });
   const base = { store: opts.store, secrets: opts.secrets, events, metrics: opts.metrics, lookups };
   return {

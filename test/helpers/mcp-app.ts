@@ -1,10 +1,12 @@
 // A bare Fastify app with only the MCP routes, a MemoryCatalog, a memory SessionStore and a fake authenticator.
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Principal } from '../../src/auth/principal.js';
+import { MemoryEventBus } from '../../src/cache/memory-event-bus.js';
 import { MemorySessionStore } from '../../src/cache/memory-session-store.js';
 import { testConfig } from '../../src/config/load.js';
 import { AppError } from '../../src/errors/app-error.js';
 import { registerMcpRoutes, type McpLimits } from '../../src/mcp/routes.js';
+import { DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, SessionHub, sessionTimings } from '../../src/mcp/session-hub.js';
 import { MemoryCatalog } from './memory-catalog.js';
 
 export interface McpTestApp {
@@ -21,6 +23,7 @@ export interface McpTestApp {
 export interface McpTestAppOptions {
   env?: Record<string, string>;
   limits?: Partial<McpLimits>;
+  maxSessionsPerPrincipal?: number;
   catalog?: MemoryCatalog;
 }
 
@@ -53,14 +56,23 @@ export async function buildMcpTestApp(opts: McpTestAppOptions = {}): Promise<Mcp
     forceCloseConnections: true,
   });
   app.server.headersTimeout = 15_000;
+  const hub = new SessionHub({
+    store: sessions,
+    catalog,
+    bus: new MemoryEventBus(),
+    logger: app.log,
+    maxSessionsPerPrincipal: opts.maxSessionsPerPrincipal ?? DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+    ...sessionTimings(config.sessionTtl),
+  });
   registerMcpRoutes(app, {
     catalog,
-    sessions,
+    hub,
     config,
     authenticate: fakeAuthenticate,
     logger: app.log,
     limits: opts.limits,
   });
+  app.addHook('preClose', () => hub.close());
   await app.ready();
   const harness: McpTestApp = {
     app,

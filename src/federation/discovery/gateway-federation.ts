@@ -3,8 +3,8 @@ import type { Config } from '../../config/load.js';
 import { invalid } from '../../errors/app-error.js';
 import type { GatewayAuth } from '../../runtime/credentials.js';
 import type { HttpClient } from '../../runtime/http-client.js';
-import type { OAuthTokenCache } from '../oauth.js';
-import type { StdioProcesses } from '../stdio-process.js';
+import type { ClientCredentialsTokens } from '../client-credentials.js';
+import type { StdioProcesses } from '../stdio/stdio-process.js';
 import type { UpstreamSpec, UpstreamTransport } from '../upstream-spec.js';
 import { discoverUpstream, type Discovery } from './discover.js';
 
@@ -35,7 +35,7 @@ export interface GatewayFederationDeps {
   config: Pick<Config, 'stdioAllowedCommands' | 'gatewayToolNameSeparator'>;
   http: HttpClient;
   stdio: StdioProcesses;
-  oauth: OAuthTokenCache;
+  oauth: ClientCredentialsTokens;
 }
 
 export function createGatewayFederation(deps: GatewayFederationDeps): GatewayFederation {

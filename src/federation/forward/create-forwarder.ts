@@ -2,8 +2,8 @@
 import type { Config } from '../../config/load.js';
 import type { HttpClient } from '../../runtime/http-client.js';
 import { connectUpstream } from '../connect.js';
-import type { OAuthTokenCache } from '../oauth.js';
-import type { StdioProcesses } from '../stdio-process.js';
+import type { ClientCredentialsTokens } from '../client-credentials.js';
+import type { StdioProcesses } from '../stdio/stdio-process.js';
 import type { ListKind } from './call-relay.js';
 import { Forwarder } from './forwarder.js';
 import type { ForwardGateway } from './gateway-spec.js';
@@ -18,7 +18,7 @@ export interface ForwarderDeps {
   gateways: { forwardTarget(id: string): Promise<ForwardGateway | undefined> };
   http: HttpClient;
   stdio: StdioProcesses;
-  oauth: OAuthTokenCache;
+  oauth: ClientCredentialsTokens;
   /** Where changes announced by upstreams go (the registry's events, which MCP sessions are notified from). */
   events: { emit(event: ForwardedEvent): void };
   /**

@@ -3,8 +3,8 @@ import type { Config } from '../../config/load.js';
 import type { HttpClient } from '../../runtime/http-client.js';
 import { connectUpstream } from '../connect.js';
 import type { GatewayFederation } from '../discovery/gateway-federation.js';
-import type { OAuthTokenCache } from '../oauth.js';
-import type { StdioProcesses } from '../stdio-process.js';
+import type { ClientCredentialsTokens } from '../client-credentials.js';
+import type { StdioProcesses } from '../stdio/stdio-process.js';
 import { HealthChecker, type HealthTargets, type LeaderLease } from './health-checker.js';
 
 export interface HealthCheckDeps {
@@ -14,7 +14,7 @@ export interface HealthCheckDeps {
   lease: LeaderLease;
   http: HttpClient;
   stdio: StdioProcesses;
-  oauth: OAuthTokenCache;
+  oauth: ClientCredentialsTokens;
   federation: GatewayFederation;
   log: { info(message: string): void; warn(message: string): void };
   /** Overrides HEALTH_CHECK_INTERVAL (seconds) with milliseconds, for tests. */

@@ -8,7 +8,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import type { Dispatcher } from 'undici';
-import { Cancel, exchange, type Answer, type AnswerBody } from './http-exchange.js';
+import { Cancel, dispatchRequest, type Answer, type AnswerBody } from './dispatch-request.js';
 import { readMessage, type MessageShape, type RequestKey } from './messages.js';
 import { SseParser } from './sse-parser.js';
 import type { UpstreamHeaders } from './upstream-headers.js';
@@ -187,7 +187,7 @@ export class StreamableHttpUpstream implements Transport {
       if (opts.session && this.#sessionId !== undefined) headers['mcp-session-id'] = this.#sessionId;
       if (this.#protocolVersion !== undefined) headers['mcp-protocol-version'] = this.#protocolVersion;
       if (opts.lastEventId !== undefined) headers['last-event-id'] = opts.lastEventId;
-      const answer = await exchange(this.#opts.dispatcher, {
+      const answer = await dispatchRequest(this.#opts.dispatcher, {
         url,
         method,
         headers,

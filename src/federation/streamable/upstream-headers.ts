@@ -2,7 +2,7 @@
 import { AppError } from '../../errors/app-error.js';
 import type { GatewayAuth } from '../../runtime/credentials.js';
 import { authHeaders } from '../../runtime/rest-request.js';
-import type { OAuthTokenCache } from '../oauth.js';
+import type { ClientCredentialsTokens } from '../client-credentials.js';
 
 export interface UpstreamHeaders {
   /** Headers for the next request: the gateway's credentials (an OAuth token, cached), then the extras. */
@@ -17,7 +17,7 @@ export interface UpstreamHeaders {
  */
 export function upstreamHeaders(
   auth: GatewayAuth | null,
-  oauth: OAuthTokenCache | undefined,
+  oauth: ClientCredentialsTokens | undefined,
   extra: Readonly<Record<string, string>>,
 ): UpstreamHeaders {
   if (auth?.type === 'oauth' && oauth === undefined)

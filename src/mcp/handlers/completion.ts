@@ -1,5 +1,5 @@
 // completion/complete: values for a prompt argument or a resource template variable.
-import { ALL_MODES, callContext, parseParams, type MethodSpec } from '../handler.js';
+import { ALL_MODES, callContext, parseParams, type MethodSpec } from './context.js';
 
 /** The spec caps one completion answer at 100 values. */
 const MAX_VALUES = 100;

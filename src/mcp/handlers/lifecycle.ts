@@ -1,6 +1,6 @@
 // initialize, ping, logging/setLevel and server/discover: the methods about the connection itself.
 import type { ServerCapabilities } from '@modelcontextprotocol/server';
-import { parseParams, type HandlerContext, type MethodSpec } from '../handler.js';
+import { parseParams, type HandlerContext, type MethodSpec } from './context.js';
 import { INVALID_REQUEST, JsonRpcError } from '../protocol/json-rpc.js';
 import { negotiateSessionVersion, SUPPORTED_VERSIONS } from '../protocol/versions.js';
 

@@ -1,6 +1,6 @@
 // resources/list, resources/templates/list, resources/read, resources/subscribe and resources/unsubscribe.
 import { isAppError } from '../../errors/app-error.js';
-import { ALL_MODES, callContext, parseParams, type MethodSpec } from '../handler.js';
+import { ALL_MODES, callContext, parseParams, type MethodSpec } from './context.js';
 import { paginate } from '../protocol/cursor.js';
 import { JsonRpcError, RESOURCE_NOT_FOUND } from '../protocol/json-rpc.js';
 

@@ -1,6 +1,6 @@
 // tools/list and tools/call.
 import { isAppError } from '../../errors/app-error.js';
-import { ALL_MODES, callContext, parseParams, type MethodSpec } from '../handler.js';
+import { ALL_MODES, callContext, parseParams, type MethodSpec } from './context.js';
 import { paginate } from '../protocol/cursor.js';
 import { INVALID_PARAMS, JsonRpcError } from '../protocol/json-rpc.js';
 

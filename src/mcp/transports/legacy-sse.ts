@@ -3,7 +3,7 @@ import type { Dispatcher } from '../dispatcher.js';
 import type { LiveSession, SessionChannel } from '../live-session.js';
 import { classifyMessage, INVALID_REQUEST, JsonRpcError } from '../protocol/json-rpc.js';
 import type { SessionHub } from '../session-hub.js';
-import type { HttpExchange } from './exchange-context.js';
+import type { InboundRequest } from './inbound-request.js';
 import { writeAccepted } from './http-io.js';
 import { SseStream } from './sse-stream.js';
 
@@ -30,7 +30,7 @@ export class LegacySse {
   constructor(private readonly opts: LegacySseOptions) {}
 
   /** GET: opens the session; `messagePath` is the POST endpoint the client is told to use. */
-  async open(http: HttpExchange, messagePath: string): Promise<void> {
+  async open(http: InboundRequest, messagePath: string): Promise<void> {
     let sessionId: string | undefined;
     const session = await this.opts.hub.open(http.principal, http.scope, 'sse', (record, touch) => {
       sessionId = record.id;
@@ -51,7 +51,7 @@ export class LegacySse {
   }
 
   /** POST: accepted at once (202); the dispatcher's answers go down the session's SSE stream. */
-  async message(http: HttpExchange, sessionId: string | undefined, body: unknown): Promise<void> {
+  async message(http: InboundRequest, sessionId: string | undefined, body: unknown): Promise<void> {
     if (sessionId === undefined)
       throw new JsonRpcError(
         INVALID_REQUEST,

@@ -4,7 +4,7 @@ import { OneShotPeer } from '../one-shot-peer.js';
 import { classifyMessage, INVALID_REQUEST, isRecord, JsonRpcError } from '../protocol/json-rpc.js';
 import { SESSION_VERSIONS } from '../protocol/versions.js';
 import type { SessionHub } from '../session-hub.js';
-import type { HttpExchange } from './exchange-context.js';
+import type { InboundRequest } from './inbound-request.js';
 import { writeAccepted, writeJson } from './http-io.js';
 
 export interface RpcEndpointOptions {
@@ -15,7 +15,7 @@ export interface RpcEndpointOptions {
 export class RpcEndpoint {
   constructor(private readonly opts: RpcEndpointOptions) {}
 
-  async handle(http: HttpExchange, body: unknown): Promise<void> {
+  async handle(http: InboundRequest, body: unknown): Promise<void> {
     if (Array.isArray(body))
       throw new JsonRpcError(
         INVALID_REQUEST,

@@ -13,9 +13,9 @@ import {
 import { checkStandardHeaders, envelopeOf } from '../protocol/stateless-wire.js';
 import { isStatelessVersion, SUPPORTED_VERSIONS } from '../protocol/versions.js';
 import { scopeSees, type SessionHub } from '../session-hub.js';
-import { accepts, type HttpExchange } from './exchange-context.js';
+import { accepts, type InboundRequest } from './inbound-request.js';
 import { headerOf, writeAccepted } from './http-io.js';
-import { PostExchange } from './post-exchange.js';
+import { PostReply } from './post-reply.js';
 import { SseStream } from './sse-stream.js';
 
 export interface StatelessHttpOptions {
@@ -27,7 +27,7 @@ export interface StatelessHttpOptions {
 export class StatelessHttp {
   constructor(private readonly opts: StatelessHttpOptions) {}
 
-  async handle(http: HttpExchange, route: InboundModernRoute): Promise<void> {
+  async handle(http: InboundRequest, route: InboundModernRoute): Promise<void> {
     // Without a session there is nothing a notification (e.g. cancelled) could refer to: closing the
     // request's connection is how this revision cancels over HTTP.
     if (route.messageKind === 'notification') return writeAccepted(http.res);
@@ -52,7 +52,7 @@ export class StatelessHttp {
     await this.opts.hub.checkScope(http.scope);
     if (request.method === 'subscriptions/listen') return this.#listen(http, request);
 
-    const exchange = new PostExchange(http.res, {
+    const exchange = new PostReply(http.res, {
       streamable: accepts(http.req, 'text/event-stream'),
       batch: false,
       headers: {},
@@ -79,7 +79,7 @@ export class StatelessHttp {
   }
 
   /** An SSE stream of the change notifications the filter asks for, until the client closes it. */
-  #listen(http: HttpExchange, request: JSONRPCRequest): void {
+  #listen(http: InboundRequest, request: JSONRPCRequest): void {
     const params = isRecord(request.params) ? request.params : {};
     const filter = isRecord(params.notifications) ? params.notifications : {};
     const wants = (flag: string): boolean => filter[flag] === true;

@@ -4,7 +4,7 @@ import type { SessionChannel } from '../live-session.js';
 import { idKey, type JSONRPCMessage, type RequestId } from '../protocol/json-rpc.js';
 import { EventStore, type EventStoreLimits } from './event-store.js';
 import type { Headers } from './http-io.js';
-import type { PostExchange } from './post-exchange.js';
+import type { PostReply } from './post-reply.js';
 import { SseStream } from './sse-stream.js';
 
 export interface StreamableChannelOptions {
@@ -16,7 +16,7 @@ export interface StreamableChannelOptions {
 export class StreamableChannel implements SessionChannel {
   readonly events: EventStore;
   /** Open requests by id key → the POST answering them; messages related to a request follow it there. */
-  readonly #routes = new Map<string, PostExchange>();
+  readonly #routes = new Map<string, PostReply>();
   readonly #standaloneId: string;
   #standalone: SseStream | undefined;
   /** Sequence number of the last standalone event written to an open GET stream. */
@@ -28,7 +28,7 @@ export class StreamableChannel implements SessionChannel {
     this.#standaloneId = this.events.newStream();
   }
 
-  track(id: RequestId, exchange: PostExchange): void {
+  track(id: RequestId, exchange: PostReply): void {
     this.#routes.set(idKey(id), exchange);
   }
 

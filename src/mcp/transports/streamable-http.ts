@@ -23,9 +23,9 @@ import {
 import { isSessionVersion, SESSION_VERSIONS } from '../protocol/versions.js';
 import type { SessionHub } from '../session-hub.js';
 import type { EventStoreLimits } from './event-store.js';
-import { accepts, type HttpExchange } from './exchange-context.js';
+import { accepts, type InboundRequest } from './inbound-request.js';
 import { headerOf, writeAccepted, writeJson } from './http-io.js';
-import { PostExchange } from './post-exchange.js';
+import { PostReply } from './post-reply.js';
 import type { StatelessHttp } from './stateless-http.js';
 import { StreamableChannel } from './streamable-channel.js';
 
@@ -43,7 +43,7 @@ const badRequest = (message: string, data?: unknown): JsonRpcError =>
 export class StreamableHttp {
   constructor(private readonly opts: StreamableHttpOptions) {}
 
-  async post(http: HttpExchange, body: unknown): Promise<void> {
+  async post(http: InboundRequest, body: unknown): Promise<void> {
     const { req } = http;
     if (
       !accepts(req, 'application/json') &&
@@ -70,7 +70,7 @@ export class StreamableHttp {
     return this.#postSession(http, body);
   }
 
-  async get(http: HttpExchange): Promise<void> {
+  async get(http: InboundRequest): Promise<void> {
     if (!accepts(http.req, 'text/event-stream'))
       throw new JsonRpcError(
         INVALID_REQUEST,
@@ -93,13 +93,13 @@ export class StreamableHttp {
     channel.openStandalone(http.res, headers);
   }
 
-  async delete(http: HttpExchange): Promise<void> {
+  async delete(http: InboundRequest): Promise<void> {
     const session = await this.#existing(http);
     await this.opts.hub.terminate(session.sessionId, 'Deleted by the client');
     writeJson(http.res, 200, {});
   }
 
-  async #postSession(http: HttpExchange, body: unknown): Promise<void> {
+  async #postSession(http: InboundRequest, body: unknown): Promise<void> {
     const batch = Array.isArray(body);
     const messages: unknown[] = batch ? body : [body];
     const kinds = messages.map((m) => classifyMessage(m));
@@ -123,7 +123,7 @@ export class StreamableHttp {
       for (const message of messages) await this.opts.dispatcher.handle(session, message);
       return writeAccepted(http.res, headers);
     }
-    const exchange = new PostExchange(http.res, {
+    const exchange = new PostReply(http.res, {
       streamable: accepts(http.req, 'text/event-stream'),
       batch,
       headers,
@@ -148,7 +148,7 @@ export class StreamableHttp {
   }
 
   /** The session a non-initialize request names: 400 without the header, 404 when unknown (spec). */
-  async #existing(http: HttpExchange): Promise<LiveSession> {
+  async #existing(http: InboundRequest): Promise<LiveSession> {
     const id = headerOf(http.req.headers['mcp-session-id']);
     if (id === undefined) throw badRequest('the Mcp-Session-Id header is required (send initialize first)');
     const session = await this.opts.hub.resolve(id, http.principal, http.scope, (record, touch) =>
@@ -174,7 +174,7 @@ export class StreamableHttp {
  * JSON-RPC request or notification that names a session revision or none, with no 2026-07-28 envelope claim
  * and no Mcp-Method header. The classifier routes exactly these to the session path too; it sees the rest.
  */
-function isPlainSessionMessage(body: unknown, headers: HttpExchange['req']['headers']): boolean {
+function isPlainSessionMessage(body: unknown, headers: InboundRequest['req']['headers']): boolean {
   if (!isRecord(body) || body.jsonrpc !== '2.0' || typeof body.method !== 'string') return false;
   if (headers['mcp-method'] !== undefined) return false;
   const version = headerOf(headers['mcp-protocol-version'])?.trim();

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../../../src/auth/principal.js';
+import { MemoryBroker, MemoryEventBus } from '../../../src/cache/memory-event-bus.js';
 import { MemorySessionStore } from '../../../src/cache/memory-session-store.js';
 import type { McpCatalog } from '../../../src/mcp/catalog.js';
 import type { SessionChannel } from '../../../src/mcp/live-session.js';
@@ -18,10 +19,11 @@ describe('SessionHub', () => {
     for (const hub of hubs.splice(0)) await hub.close();
   });
 
-  function hubOver(store: MemorySessionStore, touchIntervalMs: number) {
+  function hubOver(store: MemorySessionStore, touchIntervalMs: number, broker = new MemoryBroker()) {
     const hub = new SessionHub({
       store,
       catalog,
+      bus: new MemoryEventBus({ broker }),
       logger: { warn: () => undefined, error: () => undefined },
       maxSessionsPerPrincipal: 10,
       sweepIntervalMs: 60_000,
@@ -56,5 +58,21 @@ describe('SessionHub', () => {
     expect((await again.state()).logLevel).toBe('error');
     await store.delete(session.sessionId);
     await expect(here.resolve(session.sessionId, alice, {})).rejects.toThrow('Session not found');
+  });
+
+  it('ends the streams another instance holds for a session terminated here', async () => {
+    const store = new MemorySessionStore({ ttlSeconds: 3600 });
+    const broker = new MemoryBroker();
+    const there = hubOver(store, 100, broker);
+    const here = hubOver(store, 100, broker);
+    let closed = 0;
+    const session = await there.open(alice, {}, 'sse', () => ({
+      deliver: () => undefined,
+      close: () => void (closed += 1),
+    }));
+    await here.terminate(session.sessionId, 'Deleted by its client');
+    await vi.waitFor(() => expect(closed).toBe(1));
+    expect(there.liveCount).toBe(0);
+    await expect(there.resolve(session.sessionId, alice, {})).rejects.toThrow('Session not found');
   });
 });

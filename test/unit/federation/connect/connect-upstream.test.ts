@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../../../src/config/load.js';
 import { connectUpstream } from '../../../../src/federation/connect.js';
-import { OAuthTokenCache } from '../../../../src/federation/oauth.js';
-import { StdioProcesses } from '../../../../src/federation/stdio-process.js';
+import { ClientCredentialsTokens } from '../../../../src/federation/client-credentials.js';
+import { StdioProcesses } from '../../../../src/federation/stdio/stdio-process.js';
 import type { UpstreamSpec } from '../../../../src/federation/upstream-spec.js';
 import { createHttpClient, type HttpClient } from '../../../../src/runtime/http-client.js';
 import {
@@ -226,7 +226,7 @@ describe('OAuth client credentials', () => {
   afterAll(() => new Promise<void>((resolve) => tokenServer.close(() => resolve())));
 
   it('fetches a token once, sends it as a bearer token, and reuses it until it expires', async () => {
-    const oauth = new OAuthTokenCache({ http });
+    const oauth = new ClientCredentialsTokens({ http });
     const auth = { type: 'oauth' as const, tokenUrl, clientId: 'gw', clientSecret: 's3cret', scope: 'mcp' };
     for (let i = 0; i < 2; i += 1)
       await (await connectUpstream(spec({ url: upstream.url, auth }), { http, oauth })).close();
@@ -238,7 +238,7 @@ describe('OAuth client credentials', () => {
 
   it('refreshes a token the clock says is about to expire', async () => {
     let now = 0;
-    const oauth = new OAuthTokenCache({ http, now: () => now });
+    const oauth = new ClientCredentialsTokens({ http, now: () => now });
     const auth = { type: 'oauth' as const, tokenUrl, clientId: 'gw', clientSecret: 's3cret' };
     const first = await oauth.token(auth);
     now = 3_500_000; // still more than a minute before expiry (3600 s)
@@ -258,7 +258,7 @@ describe('OAuth client credentials', () => {
     await new Promise<void>((resolve) => rotating.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(rotating.address() as AddressInfo).port}/token`;
-      const oauth = new OAuthTokenCache({ http });
+      const oauth = new ClientCredentialsTokens({ http });
       const auth = { type: 'oauth' as const, tokenUrl: url, clientId: 'gw', clientSecret: 'x' };
       const before = upstream.authorizations.length;
       const conn = await connectUpstream(spec({ url: upstream.url, auth }), { http, oauth });
@@ -275,7 +275,7 @@ describe('OAuth client credentials', () => {
 
   it('reports a refused client as a 502 naming the token endpoint and the error', async () => {
     forms = [];
-    const oauth = new OAuthTokenCache({ http });
+    const oauth = new ClientCredentialsTokens({ http });
     const auth = { type: 'oauth' as const, tokenUrl, clientId: 'gw', clientSecret: 'wrong' };
     const failure = await failureOf(connectUpstream(spec({ url: upstream.url, auth }), { http, oauth }));
     expect(failure.code).toBe('UpstreamFailed');

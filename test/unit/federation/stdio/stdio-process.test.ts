@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StdioProcesses, spawnStdioUpstream } from '../../../../src/federation/stdio-process.js';
+import { StdioProcesses, spawnStdioUpstream } from '../../../../src/federation/stdio/stdio-process.js';
 import { groupMembers } from '../../../fixtures/cli/spawn-translate.js';
 
 /** A "server" that starts a grandchild in its own group, reports its env keys, and idles. */

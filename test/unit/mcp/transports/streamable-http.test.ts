@@ -18,7 +18,7 @@ describe('Streamable HTTP sessions', () => {
       .addServer('s1', { name: 'billing' })
       .addTool({ name: 'echo' }, undefined, { servers: ['s1'] })
       .addTool({ name: 'add' });
-    h = await buildMcpTestApp({ catalog, limits: { maxSessionsPerPrincipal: 2 } });
+    h = await buildMcpTestApp({ catalog, maxSessionsPerPrincipal: 2 });
   });
   afterEach(() => h.close());
 

@@ -1,13 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ANONYMOUS_ADMIN } from '../../../../src/auth/principal.js';
+import { MemoryBroker, MemoryEventBus } from '../../../../src/cache/memory-event-bus.js';
 import { testConfig } from '../../../../src/config/load.js';
 import { LookupCache } from '../../../../src/registry/common/lookup-cache.js';
 import { RegistryEvents } from '../../../../src/registry/common/events.js';
 import { createServices } from '../../../../src/services.js';
 import { backends } from '../../../helpers/backends.js';
 
-function cacheWithClock(ttlMs: number, maxEntries?: number) {
-  const events = new RegistryEvents();
+function cacheWithClock(ttlMs: number, maxEntries?: number, broker = new MemoryBroker()) {
+  const events = new RegistryEvents(new MemoryEventBus({ broker }));
   let now = 0;
   const cache = new LookupCache({
     events,
@@ -41,6 +42,21 @@ describe('LookupCache', () => {
     expect(await c.cache.get('k', c.load('b'))).toBe('b');
     c.events.touched();
     expect(await c.cache.get('k', c.load('c'))).toBe('c');
+  });
+
+  it("drops everything when another instance's change arrives over the bus, without waiting for the TTL", async () => {
+    const broker = new MemoryBroker();
+    const here = cacheWithClock(60_000, undefined, broker);
+    const there = new RegistryEvents(new MemoryEventBus({ broker }));
+    const heard: string[] = [];
+    here.events.subscribe((e) => heard.push(e.type));
+    await here.cache.get('k', here.load('a'));
+    there.emit({ type: 'list_changed', kind: 'tools' });
+    await vi.waitFor(() => expect(heard).toEqual(['list_changed']));
+    expect(await here.cache.get('k', here.load('b'))).toBe('b');
+    there.touched();
+    await vi.waitFor(async () => expect(await here.cache.get('k', here.load('c'))).toBe('c'));
+    expect(heard).toEqual(['list_changed']);
   });
 
   it('shares one load between concurrent callers, and does not keep a failed one', async () => {
