@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { Store } from '../store/db.js';
-import { reusableQuery } from '../store/reusable-query.js';
+import { SessionsRepo, type SessionRow } from '../store/repos/sessions.js';
 import {
   decodeSessionBody,
   encodeSessionBody,
@@ -23,69 +23,42 @@ export interface DatabaseSessionStoreOptions {
   sweepIntervalSeconds?: number;
 }
 
-interface SessionRow {
-  session_id: string;
-  created_at: string;
-  last_accessed: string;
-  data: string | null;
-}
-
 const iso = (ms: number): string => new Date(ms).toISOString();
-const ID_MARKER = '\u0000session-id';
-const CUTOFF_MARKER = '\u0000cutoff';
 
 export class DatabaseSessionStore implements SessionStore {
-  readonly #db: Store['db'];
-  readonly #dialect: Store['dialect'];
+  readonly #rows: SessionsRepo;
   readonly #ttlMs: number;
   readonly #now: () => number;
   readonly #sweepMs: number;
   #nextSweep = 0;
-  /** get(): the query of every session request, compiled once. */
-  readonly #selectLive: (values: readonly [id: string, cutoff: string]) => Promise<SessionRow[]>;
 
   constructor(opts: DatabaseSessionStoreOptions) {
-    this.#db = opts.store.db;
-    this.#dialect = opts.store.dialect;
+    this.#rows = new SessionsRepo(opts.store);
     this.#ttlMs = opts.ttlSeconds * 1000;
     this.#now = opts.now ?? Date.now;
     this.#sweepMs = Math.max(1000, (opts.sweepIntervalSeconds ?? opts.ttlSeconds / 10) * 1000);
-    this.#selectLive = reusableQuery(this.#db, this.#liveRowQuery(this.#db, ID_MARKER, CUTOFF_MARKER), [
-      ID_MARKER,
-      CUTOFF_MARKER,
-    ]);
   }
 
   async create(init: NewSession): Promise<SessionRecord> {
     await this.#sweep();
     const record = newSessionRecord(randomUUID(), init, this.#now());
-    await this.#db
-      .insertInto('mcp_sessions')
-      .values({
-        session_id: record.id,
-        subject: record.subject,
-        created_at: iso(record.createdAt),
-        last_accessed: iso(record.lastAccessedAt),
-        data: encodeSessionBody(record),
-      })
-      .execute();
+    await this.#rows.insert({
+      session_id: record.id,
+      subject: record.subject,
+      created_at: iso(record.createdAt),
+      last_accessed: iso(record.lastAccessedAt),
+      data: encodeSessionBody(record),
+    });
     return record;
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    const [row] = await this.#selectLive([id, this.#cutoff()]);
+    const row = await this.#rows.live(id, this.#cutoff());
     return row === undefined ? undefined : toRecord(row);
   }
 
-  async touch(id: string): Promise<boolean> {
-    // One conditional UPDATE: an expired row is never revived, and the body is left alone.
-    const result = await this.#db
-      .updateTable('mcp_sessions')
-      .set({ last_accessed: iso(this.#now()) })
-      .where('session_id', '=', id)
-      .where('last_accessed', '>', this.#cutoff())
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  touch(id: string): Promise<boolean> {
+    return this.#rows.touch(id, iso(this.#now()), this.#cutoff());
   }
 
   update(id: string, patch: SessionPatch): Promise<SessionRecord | undefined> {
@@ -102,24 +75,12 @@ export class DatabaseSessionStore implements SessionStore {
 
   async delete(id: string): Promise<boolean> {
     const cutoff = this.#cutoff();
-    const removed = await this.#db
-      .deleteFrom('mcp_sessions')
-      .where('session_id', '=', id)
-      .returning('last_accessed')
-      .executeTakeFirst();
-    return removed !== undefined && removed.last_accessed > cutoff;
+    const lastAccessed = await this.#rows.delete(id);
+    return lastAccessed !== undefined && lastAccessed > cutoff;
   }
 
   async listByPrincipal(subject: string): Promise<SessionRecord[]> {
-    const rows = await this.#db
-      .selectFrom('mcp_sessions')
-      .select(['session_id', 'created_at', 'last_accessed', 'data'])
-      .where('subject', '=', subject)
-      .where('last_accessed', '>', this.#cutoff())
-      .orderBy('last_accessed')
-      .orderBy('session_id')
-      .execute();
-    return rows.map(toRecord);
+    return (await this.#rows.listBySubject(subject, this.#cutoff())).map(toRecord);
   }
 
   /** The app's store outlives this one (it is closed by whoever opened it). */
@@ -132,36 +93,10 @@ export class DatabaseSessionStore implements SessionStore {
     return iso(this.#now() - this.#ttlMs);
   }
 
-  /** `lock` takes the row lock on PostgreSQL (inside a transaction); SQLite has no FOR UPDATE and needs none. */
-  #liveRow(db: Store['db'], id: string, lock = false): Promise<SessionRow | undefined> {
-    return this.#liveRowQuery(db, id, this.#cutoff())
-      .$if(lock && this.#dialect === 'postgres', (q) => q.forUpdate())
-      .executeTakeFirst();
-  }
-
-  #liveRowQuery(db: Store['db'], id: string, cutoff: string) {
-    return db
-      .selectFrom('mcp_sessions')
-      .select(['session_id', 'created_at', 'last_accessed', 'data'])
-      .where('session_id', '=', id)
-      .where('last_accessed', '>', cutoff);
-  }
-
-  /**
-   * Read, change, write back in one transaction. On PostgreSQL the row lock (FOR UPDATE) makes concurrent
-   * changes from any instance queue up; SQLite runs one transaction at a time on its single connection.
-   */
   #modify(id: string, change: (record: SessionRecord) => SessionRecord): Promise<SessionRecord | undefined> {
-    return this.#db.transaction().execute(async (trx) => {
-      const row = await this.#liveRow(trx, id, true);
-      if (row === undefined) return undefined;
+    return this.#rows.modify(id, this.#cutoff(), (row) => {
       const next = freezeRecord({ ...change(toRecord(row)), lastAccessedAt: this.#now() });
-      await trx
-        .updateTable('mcp_sessions')
-        .set({ data: encodeSessionBody(next), last_accessed: iso(next.lastAccessedAt) })
-        .where('session_id', '=', id)
-        .execute();
-      return next;
+      return { value: next, data: encodeSessionBody(next), lastAccessed: iso(next.lastAccessedAt) };
     });
   }
 
@@ -170,7 +105,7 @@ export class DatabaseSessionStore implements SessionStore {
     const now = this.#now();
     if (now < this.#nextSweep) return;
     this.#nextSweep = now + this.#sweepMs;
-    await this.#db.deleteFrom('mcp_sessions').where('last_accessed', '<=', this.#cutoff()).execute();
+    await this.#rows.deleteExpired(this.#cutoff());
   }
 }
 

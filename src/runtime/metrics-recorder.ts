@@ -1,9 +1,7 @@
 // MetricsRecorder: buffers one row per call and writes them in batches, so no database write sits on a call's latency path.
-import type { Kysely } from 'kysely';
 import type { Store } from '../store/db.js';
-import type { Database } from '../store/schema.js';
 import type { MetricsKind } from '../store/repos/metrics.js';
-import { chunks, metricsInserter, type MetricRow } from './metrics-insert.js';
+import { createMetricsWriter, type MetricRow } from '../store/repos/metrics-writer.js';
 
 export interface MetricSample {
   kind: MetricsKind;
@@ -34,18 +32,6 @@ export interface MetricsRecorderOptions {
   observe?: (sample: MetricSample) => void;
 }
 
-const TABLE = {
-  tool: 'tool_metrics',
-  resource: 'resource_metrics',
-  prompt: 'prompt_metrics',
-  server: 'server_metrics',
-} as const;
-const COLUMN = {
-  tool: 'tool_id',
-  resource: 'resource_id',
-  prompt: 'prompt_id',
-  server: 'server_id',
-} as const;
 const MAX_ERROR_TEXT = 1000;
 
 /** A sample as buffered: its time fixed when it was recorded, not when the batch is written. */
@@ -56,38 +42,14 @@ interface Pending {
 }
 
 export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsRecorder {
-  const db = opts.store.db;
+  const writer = createMetricsWriter(opts.store);
   const batchSize = opts.batchSize ?? 500;
   const maxBuffered = opts.maxBuffered ?? 50_000;
   let buffer: Pending[] = [];
   let flushing: Promise<void> | undefined;
   let dropped = 0;
-  const inserters = new Map<MetricsKind, (rows: readonly MetricRow[]) => Promise<void>>();
-  const inserter = (kind: MetricsKind) => {
-    let insert = inserters.get(kind);
-    if (insert === undefined) {
-      insert = metricsInserter(db, opts.store.dialect, TABLE[kind], COLUMN[kind]);
-      inserters.set(kind, insert);
-    }
-    return insert;
-  };
-
   const timer = setInterval(() => void flush(), opts.flushIntervalMs ?? 1000);
   timer.unref();
-
-  async function writeKind(kind: MetricsKind, rows: MetricRow[]): Promise<void> {
-    for (const chunk of chunks(rows)) {
-      try {
-        await inserter(kind)(chunk);
-      } catch (error) {
-        // An entity deleted since its call makes the chunk violate a foreign key: keep the rows of live entities.
-        const live = await liveIds(db, kind, [...new Set(chunk.map((r) => r[0]))]);
-        const kept = chunk.filter((r) => live.has(r[0]));
-        if (kept.length === chunk.length) throw error;
-        if (kept.length > 0) await inserter(kind)(kept);
-      }
-    }
-  }
 
   async function writeAll(pending: Pending[]): Promise<void> {
     const byKind = new Map<MetricsKind, MetricRow[]>();
@@ -105,7 +67,7 @@ export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsReco
       else list.push(row);
     }
     for (const [kind, list] of byKind) {
-      for (let i = 0; i < list.length; i += batchSize) await writeKind(kind, list.slice(i, i + batchSize));
+      for (let i = 0; i < list.length; i += batchSize) await writer.write(kind, list.slice(i, i + batchSize));
     }
   }
 
@@ -141,11 +103,4 @@ export function createMetricsRecorder(opts: MetricsRecorderOptions): MetricsReco
       await flush();
     },
   };
-}
-
-async function liveIds(db: Kysely<Database>, kind: MetricsKind, ids: string[]): Promise<Set<string>> {
-  const table =
-    kind === 'tool' ? 'tools' : kind === 'resource' ? 'resources' : kind === 'prompt' ? 'prompts' : 'servers';
-  const rows = await db.selectFrom(table).select('id').where('id', 'in', ids).execute();
-  return new Set(rows.map((r) => r.id));
 }

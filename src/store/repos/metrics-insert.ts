@@ -1,7 +1,7 @@
 // metricsInserter: writes a batch of metric rows with a few cached INSERT texts instead of a query built per batch.
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { SqlDialectName } from '../store/db.js';
-import type { Database } from '../store/schema.js';
+import type { SqlDialectName } from '../db.js';
+import type { Database } from '../schema.js';
 
 /** One metric row in column order: entity id, ISO timestamp, response time (s), success (0/1), error text. */
 export type MetricRow = [
