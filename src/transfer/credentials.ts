@@ -42,7 +42,9 @@ export function exportSealer(
     if (mode === 'omitted') return { auth_type: authType };
     if (mode === 'key') return { auth_type: authType, auth_value: authValue };
     const auth = openGatewayAuth(codec, authValue);
-    return auth === null ? {} : { auth_type: authType, auth_value: sealContextForge(passphrase!, toPlaintext(auth)) };
+    return auth === null
+      ? {}
+      : { auth_type: authType, auth_value: sealContextForge(passphrase!, toPlaintext(auth)) };
   };
 }
 
@@ -63,7 +65,8 @@ function fromPlaintext(authType: string, plain: unknown, what: string): GatewayA
   if (!parsed.success) throw invalid(`${what}: auth_value holds neither headers nor OAuth settings`);
   const headers = parsed.data;
   const keys = Object.keys(headers);
-  const only = keys.length === 1 && keys[0]!.toLowerCase() === 'authorization' ? headers[keys[0]!]! : undefined;
+  const only =
+    keys.length === 1 && keys[0]!.toLowerCase() === 'authorization' ? headers[keys[0]!]! : undefined;
   if (authType === 'basic' && only?.startsWith('Basic ')) {
     const pair = Buffer.from(only.slice(6), 'base64').toString('utf8');
     const colon = pair.indexOf(':');

@@ -148,7 +148,11 @@ export function gatewayEntry(row: GatewayRow, owned: Owned, seal: Seal, codec: S
 }
 
 /** `toolNames` maps a tool id to its registered name (ContextForge's tool_ids are resolved by name). */
-export function serverEntry(row: ServerRow, links: AssociationIds, toolNames: Map<string, string>): ServerEntry {
+export function serverEntry(
+  row: ServerRow,
+  links: AssociationIds,
+  toolNames: Map<string, string>,
+): ServerEntry {
   return {
     name: row.name,
     description: row.description,

@@ -75,7 +75,11 @@ export interface PromptEntry extends Audited {
   name: string;
   template: string;
   description: string | null;
-  input_schema: { type: 'object'; properties: Record<string, { type: string; description: string }>; required: string[] };
+  input_schema: {
+    type: 'object';
+    properties: Record<string, { type: string; description: string }>;
+    required: string[];
+  };
   // ours: the declared arguments in order (input_schema loses order and the difference of unset descriptions)
   original_name: string;
   arguments: PromptArgumentEntry[];
@@ -100,7 +104,12 @@ export interface GatewayEntry extends Audited, Sealed {
   reachable: boolean;
   last_seen: string | null;
   /** OAuth client-credentials settings without the secret (that travels in auth_value). */
-  oauth_config?: { grant_type: 'client_credentials'; token_url: string; client_id: string; scope: string | null };
+  oauth_config?: {
+    grant_type: 'client_credentials';
+    token_url: string;
+    client_id: string;
+    scope: string | null;
+  };
   /** What was discovered from the upstream, with the admin's changes (names, enabled state, tags, credentials). */
   federated: { tools: ToolEntry[]; resources: ResourceEntry[]; prompts: PromptEntry[] };
 }

@@ -59,7 +59,12 @@ export function exportFiltered(snap: Snapshot, filter: FilterOptions, ctx: Expor
   for (const type of types) {
     if (type === 'roots') snap.roots.forEach((r) => pick.roots.add(r.uri));
     else
-      for (const row of snap[type] as Array<{ id: string; enabled: number; tags: string; gateway_id?: string | null }>)
+      for (const row of snap[type] as Array<{
+        id: string;
+        enabled: number;
+        tags: string;
+        gateway_id?: string | null;
+      }>)
         if ((row.gateway_id ?? null) === null && wanted(row)) pick[type].add(row.id);
   }
   return build(snap, pick, types, ctx, filter.includeDependencies, {
@@ -182,7 +187,10 @@ function build(
 }
 
 /** ContextForge's servers_to_* maps: server name → the names (resources: URIs) it links to. */
-function dependencies(all: Required<ExportEntities>, snap: Snapshot): Record<string, Record<string, string[]>> {
+function dependencies(
+  all: Required<ExportEntities>,
+  snap: Snapshot,
+): Record<string, Record<string, string[]>> {
   const uri = new Map(snap.resources.map((r) => [r.id, r.uri]));
   const prompt = new Map(snap.prompts.map((p) => [p.id, p.name]));
   const out = { servers_to_tools: {}, servers_to_resources: {}, servers_to_prompts: {} } as Record<

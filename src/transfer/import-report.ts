@@ -20,7 +20,14 @@ export interface ImportStatus {
   status: 'running' | 'completed' | 'failed';
   dry_run: boolean;
   conflict_strategy: string;
-  progress: { total: number; processed: number; created: number; updated: number; skipped: number; failed: number };
+  progress: {
+    total: number;
+    processed: number;
+    created: number;
+    updated: number;
+    skipped: number;
+    failed: number;
+  };
   changes: Change[];
   errors: string[];
   warnings: string[];
@@ -59,7 +66,8 @@ export function record(status: ImportStatus, change: Change): void {
   if (change.action === 'create' || change.action === 'rename') p.created += 1;
   else if (change.action === 'update') p.updated += 1;
   else p.skipped += 1;
-  if (change.action === 'rename') status.warnings.push(`Renamed ${change.type} ${change.name} to ${change.renamed_to}`);
+  if (change.action === 'rename')
+    status.warnings.push(`Renamed ${change.type} ${change.name} to ${change.renamed_to}`);
 }
 
 /** Recent statuses, newest kept: imports run in the request, so this only answers later status queries. */

@@ -55,7 +55,9 @@ export function toolRow(e: ToolIn, gatewayId: string | null, ctx: RowContext): F
     url: e.url ?? null,
     description: e.description ?? null,
     integration_type: local ? 'REST' : (e.integration_type ?? 'MCP'),
-    request_type: local ? parseWith(requestType, e.request_type ?? 'GET') : (e.request_type ?? 'STREAMABLEHTTP'),
+    request_type: local
+      ? parseWith(requestType, e.request_type ?? 'GET')
+      : (e.request_type ?? 'STREAMABLEHTTP'),
     headers: json(e.headers ?? {}),
     input_schema: json(e.input_schema ?? { type: 'object', properties: {} }),
     output_schema: e.output_schema ? json(e.output_schema) : null,
@@ -129,7 +131,8 @@ export function promptRow(e: PromptIn, gatewayId: string | null, ctx: RowContext
 export function gatewayRow(e: GatewayIn, ctx: RowContext): Fresh<GatewayRow> {
   const slug = slugify(e.name);
   if (slug === '') throw invalid(`name: "${e.name}" must contain at least one letter or digit`);
-  const transport = e.transport ?? (/\/sse\/*$/.test(new URL(e.url, 'http://x').pathname) ? 'SSE' : 'STREAMABLEHTTP');
+  const transport =
+    e.transport ?? (/\/sse\/*$/.test(new URL(e.url, 'http://x').pathname) ? 'SSE' : 'STREAMABLEHTTP');
   if (transport === 'STDIO') {
     if (!e.command) throw invalid('command: a STDIO gateway needs command (an argv array)');
   } else parseWith(z.object({ url: urlSchema(HTTP_SCHEMES) }), { url: e.url });

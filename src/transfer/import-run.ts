@@ -49,21 +49,68 @@ export interface ImportOutcome {
 }
 
 const TOOL_COLUMNS = [
-  'original_name', 'custom_name', 'name', 'display_name', 'url', 'description', 'integration_type',
-  'request_type', 'headers', 'input_schema', 'output_schema', 'annotations', 'jsonpath_filter', 'timeout_ms',
-  'enabled', 'tags',
+  'original_name',
+  'custom_name',
+  'name',
+  'display_name',
+  'url',
+  'description',
+  'integration_type',
+  'request_type',
+  'headers',
+  'input_schema',
+  'output_schema',
+  'annotations',
+  'jsonpath_filter',
+  'timeout_ms',
+  'enabled',
+  'tags',
 ] as const;
 /** A federated entity mirrors its upstream: only what the admin set is carried onto an existing one. */
-const FEDERATED_TOOL_COLUMNS = ['custom_name', 'name', 'headers', 'jsonpath_filter', 'timeout_ms', 'enabled', 'tags'] as const;
-const RESOURCE_COLUMNS = [
-  'name', 'description', 'mime_type', 'uri_template', 'text_content', 'binary_content', 'size', 'enabled', 'tags',
+const FEDERATED_TOOL_COLUMNS = [
+  'custom_name',
+  'name',
+  'headers',
+  'jsonpath_filter',
+  'timeout_ms',
+  'enabled',
+  'tags',
 ] as const;
-const PROMPT_COLUMNS = ['original_name', 'name', 'description', 'template', 'argument_schema', 'enabled', 'tags'] as const;
+const RESOURCE_COLUMNS = [
+  'name',
+  'description',
+  'mime_type',
+  'uri_template',
+  'text_content',
+  'binary_content',
+  'size',
+  'enabled',
+  'tags',
+] as const;
+const PROMPT_COLUMNS = [
+  'original_name',
+  'name',
+  'description',
+  'template',
+  'argument_schema',
+  'enabled',
+  'tags',
+] as const;
 const FEDERATED_COLUMNS = ['enabled', 'tags'] as const;
 /** Not capabilities, server_info, reachable, last_seen: discovery and health checks own those once it exists. */
 const GATEWAY_COLUMNS = [
-  'name', 'slug', 'url', 'description', 'transport', 'passthrough_auth', 'passthrough_headers', 'prefix_mode',
-  'timeout_ms', 'command', 'enabled', 'tags',
+  'name',
+  'slug',
+  'url',
+  'description',
+  'transport',
+  'passthrough_auth',
+  'passthrough_headers',
+  'prefix_mode',
+  'timeout_ms',
+  'command',
+  'enabled',
+  'tags',
 ] as const;
 const SERVER_COLUMNS = ['name', 'description', 'icon', 'enabled', 'tags'] as const;
 
@@ -96,7 +143,9 @@ class ImportRun {
     const owned = (r: { gateway_id: string | null }, key: string) =>
       r.gateway_id === null ? undefined : `g:${r.gateway_id}:${key}`;
     this.#tools = new Index(snap.tools, (r) => [`n:${r.name}`, owned(r, r.original_name)]);
-    this.#resources = new Index(snap.resources, (r) => [r.gateway_id === null ? `u:${r.uri}` : owned(r, r.uri)]);
+    this.#resources = new Index(snap.resources, (r) => [
+      r.gateway_id === null ? `u:${r.uri}` : owned(r, r.uri),
+    ]);
     this.#prompts = new Index(snap.prompts, (r) => [`n:${r.name}`, owned(r, r.original_name)]);
     this.#gateways = new Index(snap.gateways, (r) => [`n:${r.name}`, `s:${r.slug}`]);
     this.#servers = new Index(snap.servers, (r) => [`n:${r.name}`]);
@@ -176,7 +225,8 @@ class ImportRun {
       }
       const { strategy } = this.opts;
       if (strategy === 'fail') throw conflict(`Root ${e.uri} already exists (conflict_strategy fail)`);
-      if (strategy !== 'update' || this.#roots.get(e.uri) === name) return { row: e, action: strategy === 'update' ? 'unchanged' : 'skip' };
+      if (strategy !== 'update' || this.#roots.get(e.uri) === name)
+        return { row: e, action: strategy === 'update' ? 'unchanged' : 'skip' };
       await repo.rename(e.uri, name);
       this.#roots.set(e.uri, name);
       return { row: e, action: 'update', fields: ['name'] };
@@ -222,8 +272,13 @@ class ImportRun {
   }
 
   /** A gateway's discovered entities follow it: all of them when it was created, the admin's changes on update. */
-  async #federated(raw: Record<string, unknown>, where: string, gateway: Upserted<GatewayRow>): Promise<void> {
-    const owned = raw.federated as { tools?: unknown[]; resources?: unknown[]; prompts?: unknown[] } | undefined;
+  async #federated(
+    raw: Record<string, unknown>,
+    where: string,
+    gateway: Upserted<GatewayRow>,
+  ): Promise<void> {
+    const owned = raw.federated as
+      { tools?: unknown[]; resources?: unknown[]; prompts?: unknown[] } | undefined;
     if (owned === undefined || gateway.action === 'skip') return;
     if (gateway.action === 'rename') {
       this.#warn(
@@ -233,11 +288,26 @@ class ImportRun {
     }
     const type = (kind: string) => `gateways/${gateway.row.name}/${kind}`;
     for (const [i, t] of (owned.tools ?? []).entries())
-      await this.#tool(t as Record<string, unknown>, `${where}.federated.tools[${i}]`, gateway.row.id, type('tools'));
+      await this.#tool(
+        t as Record<string, unknown>,
+        `${where}.federated.tools[${i}]`,
+        gateway.row.id,
+        type('tools'),
+      );
     for (const [i, r] of (owned.resources ?? []).entries())
-      await this.#resource(r as Record<string, unknown>, `${where}.federated.resources[${i}]`, gateway.row.id, type('resources'));
+      await this.#resource(
+        r as Record<string, unknown>,
+        `${where}.federated.resources[${i}]`,
+        gateway.row.id,
+        type('resources'),
+      );
     for (const [i, p] of (owned.prompts ?? []).entries())
-      await this.#prompt(p as Record<string, unknown>, `${where}.federated.prompts[${i}]`, gateway.row.id, type('prompts'));
+      await this.#prompt(
+        p as Record<string, unknown>,
+        `${where}.federated.prompts[${i}]`,
+        gateway.row.id,
+        type('prompts'),
+      );
   }
 
   #common(describe: string) {
@@ -245,9 +315,22 @@ class ImportRun {
     return { strategy, codec, describe, audit: ctx };
   }
 
-  async #tool(raw: Record<string, unknown>, where: string, gatewayId: string | null, type: string): Promise<void> {
+  async #tool(
+    raw: Record<string, unknown>,
+    where: string,
+    gatewayId: string | null,
+    type: string,
+  ): Promise<void> {
     const name = typeof raw.name === 'string' ? raw.name : where;
-    if (gatewayId === null && !this.#selected('tools', [name, raw.id as string | undefined, raw.registered_name as string | undefined])) return;
+    if (
+      gatewayId === null &&
+      !this.#selected('tools', [
+        name,
+        raw.id as string | undefined,
+        raw.registered_name as string | undefined,
+      ])
+    )
+      return;
     await this.#step(type, name, async () => {
       const e = parseEntry(toolEntrySchema, raw, where);
       const opened = this.opts.open(e, `tool ${e.name}`);
@@ -284,9 +367,18 @@ class ImportRun {
     });
   }
 
-  async #resource(raw: Record<string, unknown>, where: string, gatewayId: string | null, type: string): Promise<void> {
+  async #resource(
+    raw: Record<string, unknown>,
+    where: string,
+    gatewayId: string | null,
+    type: string,
+  ): Promise<void> {
     const uri = typeof raw.uri === 'string' ? raw.uri : where;
-    if (gatewayId === null && !this.#selected('resources', [uri, raw.id as string | undefined, raw.name as string | undefined])) return;
+    if (
+      gatewayId === null &&
+      !this.#selected('resources', [uri, raw.id as string | undefined, raw.name as string | undefined])
+    )
+      return;
     await this.#step(type, uri, async () => {
       const e = parseEntry(resourceEntrySchema, raw, where);
       const fresh = resourceRow(e, gatewayId, this.opts.ctx);
@@ -311,14 +403,20 @@ class ImportRun {
     });
   }
 
-  async #prompt(raw: Record<string, unknown>, where: string, gatewayId: string | null, type: string): Promise<void> {
+  async #prompt(
+    raw: Record<string, unknown>,
+    where: string,
+    gatewayId: string | null,
+    type: string,
+  ): Promise<void> {
     const name = typeof raw.name === 'string' ? raw.name : where;
     if (gatewayId === null && !this.#selected('prompts', [name, raw.id as string | undefined])) return;
     await this.#step(type, name, async () => {
       const e = parseEntry(promptEntrySchema, raw, where);
       const fresh = promptRow(e, gatewayId, this.opts.ctx);
       const holder = this.#prompts.get(`n:${fresh.name}`);
-      const existing = gatewayId === null ? holder : this.#prompts.get(`g:${gatewayId}:${fresh.original_name}`);
+      const existing =
+        gatewayId === null ? holder : this.#prompts.get(`g:${gatewayId}:${fresh.original_name}`);
       if (gatewayId !== null && existing === undefined && holder !== undefined) {
         this.#warn(`Prompt ${fresh.name} of ${type}: the name is taken here; discovery will name it`);
         return { row: holder, action: 'skip' } satisfies Upserted<PromptRow>;
@@ -360,7 +458,8 @@ class ImportRun {
       const repo = new ServersRepo(this.trx);
       const existing = this.#servers.get(`n:${e.name}`);
       const held = existing === undefined ? undefined : this.#links.get(existing.id);
-      const sameLinks = held !== undefined && ASSOCIATION_KINDS.every((k) => sorted(held[k]) === sorted(links[k]));
+      const sameLinks =
+        held !== undefined && ASSOCIATION_KINDS.every((k) => sorted(held[k]) === sorted(links[k]));
       const fresh = serverRow(e, this.opts.ctx);
       const result = await upsert({
         ...this.#common(`Server ${e.name}`),
@@ -379,13 +478,18 @@ class ImportRun {
       if (action === 'unchanged' && !sameLinks) {
         // Only the links differ: the row's audit still records the change.
         const row = result.row;
-        await repo.update(row.id, { updated_at: this.opts.ctx.now, modified_by: this.opts.ctx.actor, version: row.version + 1 });
+        await repo.update(row.id, {
+          updated_at: this.opts.ctx.now,
+          modified_by: this.opts.ctx.actor,
+          version: row.version + 1,
+        });
         action = 'update';
         fields = [];
       }
       if (action === 'update' && !sameLinks) fields = [...(fields ?? []), 'links'];
       if (action === 'create' || action === 'rename' || (action === 'update' && !sameLinks)) {
-        for (const kind of ASSOCIATION_KINDS) await repo.replaceAssociations(result.row.id, kind, links[kind]);
+        for (const kind of ASSOCIATION_KINDS)
+          await repo.replaceAssociations(result.row.id, kind, links[kind]);
         this.#links.set(result.row.id, links);
       }
       if (action !== 'skip' && action !== 'unchanged') this.#outcome.changed.add('servers');
@@ -399,8 +503,12 @@ class ImportRun {
     const local = type === 'resources' ? 'u:' : 'n:';
     const out: string[] = [];
     for (const ref of refs) {
-      const id = this.#ids.get(`${type}:${ref}`) ?? index.byId.get(ref)?.id ?? index.get(`${local}${ref}`)?.id;
-      if (id === undefined) this.#warn(`Server ${server}: ${type} "${ref}" is neither in the file nor registered here; link left out`);
+      const id =
+        this.#ids.get(`${type}:${ref}`) ?? index.byId.get(ref)?.id ?? index.get(`${local}${ref}`)?.id;
+      if (id === undefined)
+        this.#warn(
+          `Server ${server}: ${type} "${ref}" is neither in the file nor registered here; link left out`,
+        );
       else if (!out.includes(id)) out.push(id);
     }
     return out;
@@ -422,4 +530,3 @@ function labelOf(row: unknown): string {
   const r = row as { name?: string; uri?: string };
   return r.name ?? r.uri ?? '';
 }
-

@@ -11,7 +11,6 @@ import {
   tagsSchema,
 } from '../registry/common/input.js';
 import { PREFIX_MODES, TRANSPORTS } from '../registry/gateways/schema.js';
-import { resourceUriSchema } from '../registry/resources/schema.js';
 import { rootUriSchema } from '../registry/roots/schema.js';
 import { ENTITY_TYPES, SECRETS_MODES, type EntityType } from './export-format.js';
 
@@ -80,7 +79,9 @@ export const promptEntrySchema = z.object({
   description: descriptionSchema.nullish(),
   input_schema: z
     .object({
-      properties: z.record(z.string(), z.object({ description: z.string().nullish() }).passthrough()).optional(),
+      properties: z
+        .record(z.string(), z.object({ description: z.string().nullish() }).passthrough())
+        .optional(),
       required: z.array(z.string()).optional(),
     })
     .nullish(),
@@ -101,7 +102,14 @@ export const gatewayEntrySchema = z.object({
     .optional(),
   passthrough_headers: z
     .union([z.array(z.string().max(128)).max(32), z.string().max(4096)])
-    .transform((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v))
+    .transform((v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    )
     .nullish(),
   passthrough_auth: z.boolean().optional(),
   prefix_mode: z.enum(PREFIX_MODES).optional(),
@@ -158,10 +166,15 @@ export type ImportDocument = Omit<z.output<typeof documentSchema>, 'entities'> &
 /** The envelope; entries are checked one by one as they are imported, so each failure names its entry. */
 export function parseDocument(raw: unknown): ImportDocument {
   const parsed = documentSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(describeZodError(parsed.error).replace('Invalid request', 'Invalid import_data'));
-  const unknown = Object.keys(parsed.data.entities).filter((k) => !(ENTITY_TYPES as readonly string[]).includes(k));
+  if (!parsed.success)
+    throw invalid(describeZodError(parsed.error).replace('Invalid request', 'Invalid import_data'));
+  const unknown = Object.keys(parsed.data.entities).filter(
+    (k) => !(ENTITY_TYPES as readonly string[]).includes(k),
+  );
   if (unknown.length > 0)
-    throw invalid(`Invalid import_data: unknown entity type(s) ${unknown.join(', ')}: use ${ENTITY_TYPES.join(', ')}`);
+    throw invalid(
+      `Invalid import_data: unknown entity type(s) ${unknown.join(', ')}: use ${ENTITY_TYPES.join(', ')}`,
+    );
   return parsed.data;
 }
 

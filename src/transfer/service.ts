@@ -41,8 +41,10 @@ export interface ImportInput {
 }
 
 /** Thrown inside the transaction so a dry run rolls back everything it did. */
-class DryRunDone {
-  constructor(readonly outcome: ImportOutcome) {}
+class DryRunDone extends Error {
+  constructor(readonly outcome: ImportOutcome) {
+    super('dry run: rolled back');
+  }
 }
 
 export class TransferService {
@@ -118,7 +120,10 @@ export class TransferService {
   }
 
   /** Our files say how they sealed credentials; a file without that marker is ContextForge's. */
-  #opener(marker: { secrets: SecretsMode; key_fingerprint?: string | undefined } | undefined, secret?: string) {
+  #opener(
+    marker: { secrets: SecretsMode; key_fingerprint?: string | undefined } | undefined,
+    secret?: string,
+  ) {
     const open = importOpener({ mode: marker?.secrets ?? 'contextforge', codec: this.opts.secrets, secret });
     const theirs = marker?.secrets === 'key' ? marker.key_fingerprint : undefined;
     const ours = this.opts.secrets.fingerprint;

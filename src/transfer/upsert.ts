@@ -34,7 +34,8 @@ export class Index<Row extends { id: string }> {
   }
 
   put(row: Row, previous?: Row): void {
-    if (previous !== undefined) for (const key of this.keys(previous)) if (key !== undefined) this.#byKey.delete(key);
+    if (previous !== undefined)
+      for (const key of this.keys(previous)) if (key !== undefined) this.#byKey.delete(key);
     this.byId.set(row.id, row);
     for (const key of this.keys(row)) if (key !== undefined) this.#byKey.set(key, row);
   }
@@ -84,7 +85,8 @@ const same = (a: unknown, b: unknown): boolean =>
 
 export async function upsert<Row extends Versioned>(spec: UpsertSpec<Row>): Promise<Upserted<Row>> {
   const { existing, index } = spec;
-  const withAuth = (row: Row): Row => (spec.auth === undefined ? row : { ...row, ...sealAuth(spec.codec, spec.auth) });
+  const withAuth = (row: Row): Row =>
+    spec.auth === undefined ? row : { ...row, ...sealAuth(spec.codec, spec.auth) };
   if (existing === undefined || spec.strategy === 'rename') {
     const row = withAuth(existing === undefined ? spec.wanted : spec.renamed());
     await spec.insert(row);
