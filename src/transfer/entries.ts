@@ -168,4 +168,8 @@ export function serverEntry(
   };
 }
 
-export const rootEntry = (row: RootRow): RootEntry => ({ uri: row.uri, name: row.name });
+export const rootEntry = (row: RootRow): RootEntry => ({
+  uri: row.uri,
+  name: row.name,
+  created_at: row.created_at,
+});

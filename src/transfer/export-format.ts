@@ -132,6 +132,8 @@ export interface ServerEntry extends Audited {
 export interface RootEntry {
   uri: string;
   name: string | null;
+  // ours
+  created_at: string;
 }
 
 export interface ExportEntities {

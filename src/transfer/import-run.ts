@@ -219,7 +219,7 @@ class ImportRun {
       const repo = new RootsRepo(this.trx);
       const name = e.name ?? null;
       if (!this.#roots.has(e.uri)) {
-        await repo.insert({ uri: e.uri, name, created_at: this.opts.ctx.now });
+        await repo.insert({ uri: e.uri, name, created_at: e.created_at ?? this.opts.ctx.now });
         this.#roots.set(e.uri, name);
         return { row: e, action: 'create' };
       }

@@ -141,7 +141,11 @@ export const serverEntrySchema = z.object({
   prompt_ids: refs.optional(),
 });
 
-export const rootEntrySchema = z.object({ uri: rootUriSchema, name: nameSchema().nullish() });
+export const rootEntrySchema = z.object({
+  uri: rootUriSchema,
+  name: nameSchema().nullish(),
+  created_at: z.string().max(64).optional(),
+});
 
 export type ToolIn = z.output<typeof toolEntrySchema>;
 export type ResourceIn = z.output<typeof resourceEntrySchema>;
