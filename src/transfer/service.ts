@@ -49,6 +49,8 @@ class DryRunDone extends Error {
 
 export class TransferService {
   readonly #statuses = new ImportStatuses();
+  /** Discovery runs started by each import, so a one-shot process (the CLI) can wait for them. */
+  readonly #discovering = new Map<string, Promise<unknown>>();
 
   constructor(private readonly opts: TransferServiceOptions) {}
 
@@ -65,6 +67,12 @@ export class TransferService {
   ): Promise<ExportDocument> {
     const snap = await readSnapshot(this.opts.store.db);
     return exportSelected(snap, selection, includeDependencies, this.#context(secrets, principal));
+  }
+
+  /** Resolves when the discovery an import started has finished (at once when it started none). */
+  async settled(importId: string): Promise<void> {
+    await this.#discovering.get(importId);
+    this.#discovering.delete(importId);
   }
 
   status(id: string): ImportStatus {
@@ -144,14 +152,15 @@ export class TransferService {
     if (outcome.changed.has('servers')) events.emit({ type: 'servers_changed' });
     if (outcome.changed.has('gateways')) events.touched();
     if (discover === undefined) return;
-    for (const id of outcome.discover) {
+    const runs = outcome.discover.map((id) => {
       status.discovery[id] = 'pending';
-      discover(id).then(
+      return discover(id).then(
         () => (status.discovery[id] = 'ok'),
         (error: unknown) =>
           (status.discovery[id] =
             `failed: ${error instanceof AppError || error instanceof Error ? error.message : String(error)}; retry with POST /gateways/${id}/tools/refresh`),
       );
-    }
+    });
+    if (runs.length > 0) this.#discovering.set(status.import_id, Promise.all(runs));
   }
 }
