@@ -13,6 +13,7 @@ import { metricsRoutes } from './http/routes/metrics.js';
 import { rootRoutes } from './http/routes/roots.js';
 import { serverRoutes } from './http/routes/servers.js';
 import { tagRoutes } from './http/routes/tags.js';
+import { transferRoutes } from './http/routes/transfer.js';
 import { prometheusRoutes, registerHttpMetrics } from './http/routes/prometheus.js';
 import { newId } from './lib/ids.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './lib/safe-json.js';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         tagRoutes(scope, deps.services.registry);
         metricsRoutes(scope, deps.services.registry);
         prometheusRoutes(scope, deps.services);
+        transferRoutes(scope, deps.services);
         done();
       },
       { prefix },

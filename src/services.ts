@@ -23,6 +23,7 @@ import { createRestInvoker } from './runtime/invoke-rest.js';
 import { createMetricsRecorder, type MetricsRecorder } from './runtime/metrics-recorder.js';
 import { createPrometheusMetrics, type PrometheusMetrics } from './runtime/prometheus.js';
 import type { Store } from './store/db.js';
+import { TransferService } from './transfer/service.js';
 import { APP_VERSION } from './version.js';
 
 export interface Services {
@@ -43,6 +44,8 @@ export interface Services {
   federation: GatewayFederation;
   /** Calls of federated entities go upstream through it (pooled upstream sessions, breakers). */
   forwarder: Forwarder;
+  /** Export and import of the registry (ContextForge's file format). */
+  transfer: TransferService;
   /** Things the operator should know about this configuration (logged at start). */
   notices: string[];
   close(): Promise<void>;
@@ -117,6 +120,17 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     validator,
   });
   const sessions = sessionStoreFor(config, store, notices);
+  // An imported gateway is discovered after the import commits: sessions opened for its old target go first.
+  const transfer = new TransferService({
+    store,
+    secrets,
+    events: registry.events,
+    sourceGateway: `http://${config.host}:${config.port}`,
+    discover: async (gatewayId) => {
+      await federation.release(gatewayId);
+      return registry.gateways.refresh(gatewayId);
+    },
+  });
   return {
     secrets,
     renderer,
@@ -131,6 +145,7 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
     oauth,
     federation,
     forwarder,
+    transfer,
     notices,
     async close() {
       await forwarder.close();

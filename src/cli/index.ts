@@ -12,6 +12,8 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['--validate-config', async () => (await import('./validate-config.js')).run],
   ['translate', async () => (await import('./translate.js')).run],
   ['wrapper', async () => (await import('./wrapper.js')).run],
+  ['export', async () => (await import('./export.js')).run],
+  ['import', async () => (await import('./import.js')).run],
 ]);
 
 const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
@@ -19,6 +21,8 @@ const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
        mcpgateway migrate
        mcpgateway --validate-config
        mcpgateway translate --stdio "CMD" [--expose-sse] [--expose-streamable-http] [--port N]
+       mcpgateway export [--output FILE] [--types T,..] [--include-inactive] [--secrets key|passphrase|omitted]
+       mcpgateway import FILE [--conflict-strategy skip|update|rename|fail] [--dry-run] [--source-secret S] [--continue-on-error]
        mcpgateway wrapper        (stdio MCP server forwarding to MCP_SERVER_URL with MCP_AUTH)
 `;
 

@@ -13,6 +13,10 @@ export class RootsRepo {
     await this.db.insertInto('roots').values(row).execute();
   }
 
+  async rename(uri: string, name: string | null): Promise<void> {
+    await this.db.updateTable('roots').set({ name }).where('uri', '=', uri).execute();
+  }
+
   async delete(uri: string): Promise<boolean> {
     const result = await this.db.deleteFrom('roots').where('uri', '=', uri).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
