@@ -28,6 +28,8 @@ export interface StartOptions {
   config: Config;
   /** Fastify/pino logger options; false for silence. */
   logger?: boolean | { level: string };
+  /** Where start-up warnings about unreachable backends go; the app's log by default. */
+  warn?: (message: string) => void;
 }
 
 export async function startGateway(opts: StartOptions): Promise<Gateway> {
@@ -49,6 +51,13 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       isShuttingDown: () => shuttingDown,
     });
     for (const notice of services.notices) app.log.warn(notice);
+    // Not awaited: an unreachable Redis must not hold start-up, but the operator hears of it at once.
+    const warn = opts.warn ?? ((message: string) => app.log.warn(message));
+    services.sessions.ping().catch((error: unknown) => {
+      warn(
+        `${(error as Error).message}; MCP sessions fail and /ready answers 503 until it is reachable again`,
+      );
+    });
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw explainListenError(error, config.host, config.port);
     });
