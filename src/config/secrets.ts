@@ -59,5 +59,21 @@ export function ensureSecrets(
       warnings.push(`${name} is a well-known example value: set a strong secret before exposing the gateway`);
     }
   }
+  const basicPassword = raw.BASIC_AUTH_PASSWORD ?? '';
+  if (
+    (raw.BASIC_AUTH_USER ?? '') !== '' &&
+    (KNOWN_WEAK_SECRETS.has(basicPassword) || isPlaceholder(basicPassword))
+  ) {
+    // ContextForge's .env.example turns basic auth on as admin / changeme.
+    if (opts.strict) {
+      throw new AppError({
+        code: 'Invalid',
+        message: `BASIC_AUTH_PASSWORD is a well-known example value: set a strong one, or unset BASIC_AUTH_USER, when ENVIRONMENT=${raw.ENVIRONMENT}`,
+      });
+    }
+    warnings.push(
+      'BASIC_AUTH_PASSWORD is a well-known example value: anyone can log in as BASIC_AUTH_USER; set a strong one before exposing the gateway',
+    );
+  }
   return { warnings, generated };
 }

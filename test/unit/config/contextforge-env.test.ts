@@ -32,6 +32,9 @@ describe("ContextForge's .env.example", () => {
     expect(ignored[0]).toContain('CSRF_ENABLED');
     expect(ignored[0]).toContain('LEGACY_API_SUNSET_DATE');
     expect(ignored[0]).not.toContain('LOG_LEVEL');
+    expect(warnings.join('\n')).toMatch(
+      /BASIC_AUTH_PASSWORD is a well-known example value: anyone can log in/,
+    );
     // Its `__REPLACE_ME__` secrets are replaced (once) by generated ones in development.
     expect(config.jwtSecretKey).toMatch(/^[0-9a-f]{64}$/);
     const again = loadConfig({ env: {}, cwd: dir, persistGeneratedSecrets: true });
@@ -72,5 +75,9 @@ describe("ContextForge's .env.example", () => {
       AUTH_ENCRYPTION_SECRET: 'b'.repeat(40),
     };
     expect(loadConfig({ env, cwd: tmp() }).config.environment).toBe('staging');
+    const basic = { ...env, BASIC_AUTH_USER: 'admin', BASIC_AUTH_PASSWORD: 'changeme' };
+    expect(() => loadConfig({ env: basic, cwd: tmp() })).toThrow(
+      /BASIC_AUTH_PASSWORD is a well-known example value/,
+    );
   });
 });
