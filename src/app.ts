@@ -61,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     version: deps.version,
     startedAt,
     isShuttingDown: deps.isShuttingDown ?? (() => false),
+    sessions: deps.services.sessions,
   });
 
   // Every REST resource is served at /v1/... and at the unversioned path (ContextForge clients use both).

@@ -4,9 +4,11 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/load.js';
 import { startHealthChecks } from './federation/health/start-health-checks.js';
+import { explainListenError } from './http/listen-error.js';
 import { newId } from './lib/ids.js';
 import { createServices, type Services } from './services.js';
-import { openStore, type Store } from './store/db.js';
+import { connectStore } from './store/connect-store.js';
+import type { Store } from './store/db.js';
 import { Lease } from './store/lease.js';
 import { migrateToLatest } from './store/migrate.js';
 import { APP_VERSION } from './version.js';
@@ -26,11 +28,13 @@ export interface StartOptions {
   config: Config;
   /** Fastify/pino logger options; false for silence. */
   logger?: boolean | { level: string };
+  /** Where start-up warnings about unreachable backends go; the app's log by default. */
+  warn?: (message: string) => void;
 }
 
 export async function startGateway(opts: StartOptions): Promise<Gateway> {
   const { config } = opts;
-  const store = openStore(config.databaseUrl, { poolSize: config.dbPoolSize });
+  const store = await connectStore(config.databaseUrl, { poolSize: config.dbPoolSize });
   let shuttingDown = false;
   let services: Services | undefined;
   try {
@@ -47,7 +51,16 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       isShuttingDown: () => shuttingDown,
     });
     for (const notice of services.notices) app.log.warn(notice);
-    await app.listen({ host: config.host, port: config.port });
+    // Not awaited: an unreachable Redis must not hold start-up, but the operator hears of it at once.
+    const warn = opts.warn ?? ((message: string) => app.log.warn(message));
+    services.sessions.ping().catch((error: unknown) => {
+      warn(
+        `${(error as Error).message}; MCP sessions fail and /ready answers 503 until it is reachable again`,
+      );
+    });
+    await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
+      throw explainListenError(error, config.host, config.port);
+    });
     // Leader-only: with several instances on one database, the `leases` row picks the one that checks.
     // Three missed renewals before another instance takes over: a slow round must not lose the lease.
     const health = startHealthChecks({

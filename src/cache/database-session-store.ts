@@ -84,6 +84,11 @@ export class DatabaseSessionStore implements SessionStore {
   }
 
   /** The app's store outlives this one (it is closed by whoever opened it). */
+  /** The database is the app's store, which /ready checks itself. */
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

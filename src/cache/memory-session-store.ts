@@ -94,6 +94,10 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve(records.sort((a, b) => a.lastAccessedAt - b.lastAccessedAt));
   }
 
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.#sessions.clear();
     this.#bySubject.clear();

@@ -58,15 +58,26 @@ export class RedisSessionStore implements SessionStore {
   readonly #ttlMs: number;
   readonly #prefix: string;
   readonly #now: () => number;
+  /** REDIS_URL without its password, for messages. */
+  readonly #where: string;
+  /** Why the connection last failed: more telling than ioredis' "max retries per request" on the command. */
+  #connectionError: Error | undefined;
 
   constructor(opts: RedisSessionStoreOptions) {
+    this.#where = opts.url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
     this.#ttlMs = opts.ttlSeconds * 1000;
     this.#prefix = opts.keyPrefix ?? DEFAULT_SESSION_KEY_PREFIX;
     this.#now = opts.now ?? Date.now;
     // Few retries per command: a request should fail with 503 in well under a second when Redis is down,
     // while the client keeps reconnecting in the background.
     this.#redis = new Redis(opts.url, { maxRetriesPerRequest: 2 });
-    this.#redis.on('error', opts.onError ?? (() => undefined));
+    this.#redis.on('error', (error: Error) => {
+      this.#connectionError = error;
+      opts.onError?.(error);
+    });
+    this.#redis.on('ready', () => {
+      this.#connectionError = undefined;
+    });
   }
 
   create(init: NewSession): Promise<SessionRecord> {
@@ -204,15 +215,25 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
+  ping(): Promise<void> {
+    return this.#guard(async () => {
+      await this.#redis.ping();
+    });
+  }
+
   /** Redis failures become 503s that say which backend failed; our own AppErrors pass through. */
   async #guard<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (isAppError(error)) throw error;
+      const cause =
+        error instanceof Error && error.name === 'MaxRetriesPerRequestError'
+          ? (this.#connectionError ?? error)
+          : error;
       throw new AppError({
         code: 'Unavailable',
-        message: `MCP session store (Redis) unavailable: ${error instanceof Error ? error.message : String(error)}`,
+        message: `MCP session store unavailable: Redis at REDIS_URL=${this.#where} did not answer (${cause instanceof Error ? cause.message : String(cause)})`,
         cause: error,
       });
     }

@@ -57,5 +57,7 @@ export interface SessionStore {
   delete(id: string): Promise<boolean>;
   /** The subject's live sessions, least recently used first (so a cap can evict from the front). */
   listByPrincipal(subject: string): Promise<SessionRecord[]>;
+  /** Resolves when the backend answers; otherwise rejects with Unavailable naming the setting to check (for /ready). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // mcpgateway entry point: picks the subcommand, runs it with real I/O, maps errors to a message and exit code.
 import { isAppError } from '../errors/app-error.js';
+import { APP_VERSION } from '../version.js';
 import type { CliIo } from './io.js';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -24,7 +25,12 @@ const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
        mcpgateway export [--output FILE] [--types T,..] [--include-inactive] [--secrets key|passphrase|omitted]
        mcpgateway import FILE [--conflict-strategy skip|update|rename|fail] [--dry-run] [--source-secret S] [--continue-on-error]
        mcpgateway wrapper        (stdio MCP server forwarding to MCP_SERVER_URL with MCP_AUTH)
+       mcpgateway --version
 `;
+
+/** node:util parseArgs rejects an unknown option or a missing value with a TypeError carrying one of these codes. */
+const isUsageError = (error: unknown): error is Error =>
+  error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = {
@@ -36,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
     io.stdout(USAGE);
+    return 0;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(`mcpgateway ${APP_VERSION}\n`);
     return 0;
   }
   // No subcommand (or only serve flags) means serve, as `mcpgateway --port 4444` does in ContextForge.
@@ -58,6 +68,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (isUsageError(error)) {
+      process.stderr.write(`mcpgateway: ${error.message}\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
     process.stderr.write(
       `mcpgateway: ${isAppError(error) ? error.message : String((error as Error)?.stack ?? error)}\n`,
     );

@@ -1,12 +1,14 @@
 // `mcpgateway migrate`: applies pending migrations (the server also does this at start-up) and says which.
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
-import { openStore } from '../store/db.js';
+import { connectStore } from '../store/connect-store.js';
 import { migrateToLatest } from '../store/migrate.js';
 import type { CliIo } from './io.js';
 
-export async function run(_argv: string[], io: CliIo): Promise<number> {
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  parseArgs({ args: argv, options: {}, strict: true });
   const { config } = loadConfig({ env: io.env, cwd: io.cwd });
-  const store = openStore(config.databaseUrl);
+  const store = await connectStore(config.databaseUrl, { cwd: io.cwd });
   try {
     const { applied } = await migrateToLatest(store);
     io.stdout(

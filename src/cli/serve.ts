@@ -17,7 +17,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   };
   const { config, warnings } = loadConfig({ env, cwd: io.cwd, persistGeneratedSecrets: true });
   for (const warning of warnings) io.stderr(`mcpgateway: warning: ${warning}\n`);
-  const gateway = await startGateway({ config });
+  const gateway = await startGateway({
+    config,
+    warn: (message) => io.stderr(`mcpgateway: warning: ${message}\n`),
+  });
   io.stderr(`mcpgateway: listening on ${gateway.url} (database: ${gateway.store.describe})\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {

@@ -1,23 +1,11 @@
 // Parses .env + environment once into a frozen Config; invalid values throw naming the variable.
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import { AppError } from '../errors/app-error.js';
+import { CONTEXTFORGE_VARIABLES, READ_OUTSIDE_SERVER } from './contextforge-variables.js';
+import { readDotenvFile } from './dotenv-file.js';
 import { CONFIG_SCHEMA, type Config } from './schema.js';
+import { ensureSecrets } from './secrets.js';
 
 export type { Config } from './schema.js';
-
-/** Values that ship in examples and must never guard a production deployment. */
-const KNOWN_WEAK_SECRETS = new Set([
-  'my-test-key',
-  'changeme',
-  'secret',
-  'my-test-salt',
-  'admin',
-  'password',
-]);
-const GENERATED_SECRETS = ['JWT_SECRET_KEY', 'AUTH_ENCRYPTION_SECRET'] as const;
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -34,40 +22,61 @@ export interface LoadedConfig {
   generated: string[];
 }
 
-function readDotEnv(cwd: string): Record<string, string> {
-  const path = join(cwd, '.env');
-  if (!existsSync(path)) return {};
-  return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+const IMPLEMENTED = new Set(Object.values(CONFIG_SCHEMA).map((spec) => spec.env));
+
+/** ContextForge settings that are set but mean nothing here: named in one warning, never an error. */
+function ignoredContextForgeVariables(raw: Record<string, string | undefined>): string[] {
+  return Object.keys(raw)
+    .filter(
+      (name) =>
+        CONTEXTFORGE_VARIABLES.has(name) &&
+        !IMPLEMENTED.has(name) &&
+        !READ_OUTSIDE_SERVER.has(name) &&
+        (raw[name] ?? '') !== '',
+    )
+    .sort();
+}
+
+const SECRET_VARIABLES = Object.values(CONFIG_SCHEMA)
+  .filter((spec) => spec.secret === true)
+  .map((spec) => spec.env);
+
+/**
+ * How an invalid value appears in the error: never a secret, even one glued onto another variable's line
+ * (`AUTH_REQUIRED=falseJWT_SECRET_KEY=…`), and never the password of a URL.
+ */
+function shownValue(env: string, text: string, raw: Record<string, string | undefined>): string {
+  if (SECRET_VARIABLES.includes(env)) return '<hidden>';
+  const secrets = SECRET_VARIABLES.map((name) => raw[name] ?? '').filter((value) => value.length >= 6);
+  if (
+    secrets.some((secret) => text.includes(secret)) ||
+    /(SECRET|PASSWORD|TOKEN|KEY)[A-Z0-9_]*=/i.test(text)
+  ) {
+    return '<hidden: it contains a secret>';
+  }
+  return JSON.stringify(text.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@'));
 }
 
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const cwd = opts.cwd ?? process.cwd();
-  const raw: Record<string, string | undefined> = { ...readDotEnv(cwd), ...(opts.env ?? process.env) };
-  const warnings: string[] = [];
-  const generated: string[] = [];
-  const isProduction = raw.ENVIRONMENT === 'production';
-
-  for (const name of GENERATED_SECRETS) {
-    const value = raw[name];
-    if (isProduction && (value === undefined || value === '' || KNOWN_WEAK_SECRETS.has(value))) {
-      throw new AppError({
-        code: 'Invalid',
-        message: `${name} must be set to a strong secret when ENVIRONMENT=production (generate one with: openssl rand -hex 32)`,
-      });
-    }
-    if (value === undefined || value === '') {
-      const secret = randomBytes(32).toString('hex');
-      raw[name] = secret;
-      generated.push(name);
-      if (opts.persistGeneratedSecrets) {
-        appendFileSync(join(cwd, '.env'), `${name}=${secret}\n`, { mode: 0o600 });
-        warnings.push(`${name} was not set: generated a random one into ${join(cwd, '.env')}`);
-      } else {
-        warnings.push(`${name} was not set: using a random one for this process only`);
-      }
-    } else if (KNOWN_WEAK_SECRETS.has(value)) {
-      warnings.push(`${name} is a well-known example value: set a strong secret before exposing the gateway`);
-    }
+  const env = opts.env ?? process.env;
+  const dotenv = readDotenvFile(cwd, env);
+  const raw: Record<string, string | undefined> = { ...dotenv.values, ...env };
+  const environment = (raw.ENVIRONMENT ?? '').trim().toLowerCase();
+  const secrets = ensureSecrets(raw, {
+    cwd,
+    strict: environment === 'production' || environment === 'staging',
+    persist: opts.persistGeneratedSecrets === true,
+  });
+  const warnings = [...dotenv.warnings, ...secrets.warnings];
+  const ignored = ignoredContextForgeVariables(raw);
+  if (ignored.length > 0) {
+    warnings.push(`ignoring ContextForge settings that mcpgateway does not implement: ${ignored.join(', ')}`);
+  }
+  if (raw.GATEWAY_TOOL_NAME_SEPARATOR?.trim() === '.') {
+    warnings.push(
+      'GATEWAY_TOOL_NAME_SEPARATOR=. is read as _: LLM providers refuse tool names outside ^[a-zA-Z0-9_-]{1,64}$',
+    );
   }
 
   const out: Record<string, unknown> = {};
@@ -83,7 +92,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     if (parsed.success) out[key] = parsed.data;
     else
       problems.push(
-        `${spec.env}=${spec.secret ? '<hidden>' : JSON.stringify(text)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        `${spec.env}=${shownValue(spec.env, text, raw)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       );
   }
   if (problems.length > 0) {
@@ -102,7 +111,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
       message: `Invalid configuration: JWT_PUBLIC_KEY_PATH must name a PEM file when JWT_ALGORITHM=${config.jwtAlgorithm}`,
     });
   }
-  return { config, warnings, generated };
+  return { config, warnings, generated: secrets.generated };
 }
 
 /** A config for tests and tools: defaults plus the given overrides, never touching disk. */

@@ -1,16 +1,6 @@
 // Every configuration variable: its environment name, type, default and one-line doc (docs/configuration.md is checked against this).
 import { z } from 'zod';
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => ['true', '1', 'yes'].includes(v));
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0),
-);
+import { bool, choice, databaseUrl, int, list, networkList } from './value-types.js';
 
 interface VarSpec<S extends z.ZodType, D extends string | undefined> {
   env: string;
@@ -33,23 +23,24 @@ export const CONFIG_SCHEMA = {
   port: v({ env: 'PORT', schema: int(0, 65535), default: '4444', doc: 'TCP port of the HTTP server.' }),
   environment: v({
     env: 'ENVIRONMENT',
-    schema: z.enum(['development', 'production', 'test']),
+    schema: choice(['development', 'staging', 'production', 'test']),
     default: 'development',
-    doc: 'development generates missing secrets into .env; production refuses to start without them.',
+    doc: 'development generates missing secrets into .env; staging and production refuse to start without them.',
   }),
   logLevel: v({
     env: 'LOG_LEVEL',
-    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    schema: choice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      critical: 'fatal',
+      warning: 'warn',
+    }),
     default: 'info',
-    doc: 'Minimum level of the structured (pino) log written to stdout.',
+    doc: "Minimum level of the structured (pino) log written to stdout, in any case; ContextForge's WARNING and CRITICAL mean warn and fatal.",
   }),
   databaseUrl: v({
     env: 'DATABASE_URL',
-    schema: z
-      .string()
-      .regex(/^(sqlite:\/\/\/|postgres(ql)?:\/\/)/, 'must start with sqlite:/// or postgresql://'),
+    schema: databaseUrl,
     default: 'sqlite:///./mcp.db',
-    doc: 'sqlite:///./relative.db, sqlite:////absolute.db or postgresql://user:pass@host:5432/db.',
+    doc: 'sqlite:///./relative.db, sqlite:////absolute.db or postgresql://user:pass@host:5432/db (postgresql+psycopg:// as ContextForge writes it works too).',
   }),
   dbPoolSize: v({
     env: 'DB_POOL_SIZE',
@@ -59,7 +50,7 @@ export const CONFIG_SCHEMA = {
   }),
   cacheType: v({
     env: 'CACHE_TYPE',
-    schema: z.enum(['database', 'memory', 'redis', 'none']),
+    schema: choice(['database', 'memory', 'redis', 'none']),
     default: 'database',
     doc: 'Where sessions and undelivered messages live: database, memory, redis or none.',
   }),
@@ -154,7 +145,7 @@ export const CONFIG_SCHEMA = {
     env: 'ALLOWED_ORIGINS',
     schema: list,
     default: '',
-    doc: 'Comma-separated extra browser origins allowed on MCP endpoints (same-host origins are always allowed).',
+    doc: 'Extra browser origins allowed on MCP endpoints (same-host origins are always allowed).',
   }),
   maxBodyBytes: v({
     env: 'MAX_BODY_BYTES',
@@ -188,15 +179,15 @@ export const CONFIG_SCHEMA = {
   }),
   ssrfAllowedNetworks: v({
     env: 'SSRF_ALLOWED_NETWORKS',
-    schema: list,
+    schema: networkList,
     default: '',
-    doc: 'Comma-separated CIDRs always allowed (cloud metadata stays blocked).',
+    doc: 'CIDRs always allowed (cloud metadata stays blocked).',
   }),
   gatewayToolNameSeparator: v({
     env: 'GATEWAY_TOOL_NAME_SEPARATOR',
-    schema: z.enum(['-', '_', '--', '__']),
+    schema: choice(['-', '_', '--', '__'], { '.': '_' }),
     default: '-',
-    doc: 'Separator between gateway slug and tool name of federated tools.',
+    doc: "Separator between gateway slug and tool name of federated tools. ContextForge's `.` is read as `_` (with a warning): LLM providers refuse tool names with dots.",
   }),
   healthCheckInterval: v({
     env: 'HEALTH_CHECK_INTERVAL',
@@ -256,7 +247,7 @@ export const CONFIG_SCHEMA = {
     env: 'STDIO_ALLOWED_COMMANDS',
     schema: list,
     default: '',
-    doc: 'Comma-separated executables a STDIO gateway may run (empty: none).',
+    doc: 'Executables a STDIO gateway may run (empty: none).',
   }),
   promptRenderTimeoutMs: v({
     env: 'PROMPT_RENDER_TIMEOUT_MS',

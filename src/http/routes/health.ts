@@ -1,13 +1,36 @@
 // /health, /ready (public, for load balancers) and /version (authenticated: it reveals the build).
 import type { FastifyInstance } from 'fastify';
+import type { SessionStore } from '../../cache/session-store.js';
 import { AppError } from '../../errors/app-error.js';
 import { pingStore, type Store } from '../../store/db.js';
+
+/** A backend that does not answer within this is down as far as a load balancer's probe is concerned. */
+const READY_PROBE_TIMEOUT_MS = 2_000;
 
 export interface HealthDeps {
   store: Store;
   version: string;
   startedAt: Date;
   isShuttingDown: () => boolean;
+  /** The MCP session backend (Redis when CACHE_TYPE=redis): /ready is 503 while it is down. */
+  sessions: Pick<SessionStore, 'ping'>;
+}
+
+function withinProbeTimeout(check: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AppError({
+            code: 'Unavailable',
+            message: `MCP session store did not answer within ${READY_PROBE_TIMEOUT_MS} ms`,
+          }),
+        ),
+      READY_PROBE_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([check, late]).finally(() => clearTimeout(timer));
 }
 
 export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
@@ -30,6 +53,7 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/ready', { config: { auth: 'public' } }, async () => {
     if (deps.isShuttingDown()) throw new AppError({ code: 'Unavailable', message: 'Shutting down' });
     await check();
+    await withinProbeTimeout(deps.sessions.ping());
     return { status: 'ready' };
   });
 

@@ -1,6 +1,36 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { backends } from '../../../helpers/backends.js';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.js';
+
+/** A TCP relay to the test Redis that can be cut and restored on the same port, as a Redis restart looks. */
+class RedisRelay {
+  #server: Server | undefined;
+  readonly #sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: URL) {}
+
+  async up(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = createConnection(Number(this.target.port), this.target.hostname);
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  async down(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+}
 
 for (const backend of backends()) {
   describe(`health, ready and version (${backend.name})`, () => {
@@ -29,5 +59,39 @@ for (const backend of backends()) {
       expect(ready.json().detail).toMatch(/Database unreachable/);
       expect((await t.call('GET', '/health', undefined, null)).statusCode).toBe(503);
     });
+  });
+}
+
+for (const backend of backends()) {
+  describe.skipIf(!inject('redisUrl'))(`ready with CACHE_TYPE=redis (${backend.name})`, () => {
+    let t: TestApp;
+    let relay: RedisRelay;
+    beforeAll(async () => {
+      relay = new RedisRelay(new URL(inject('redisUrl')));
+      await relay.up();
+      t = await buildTestApp(backend, {
+        CACHE_TYPE: 'redis',
+        REDIS_URL: `redis://127.0.0.1:${relay.port}/0`,
+      });
+    });
+    afterAll(async () => {
+      await t.close();
+      await relay.down();
+    });
+
+    it('answers 503 naming REDIS_URL while Redis is down, and 200 once it is back', async () => {
+      const ready = () => t.call('GET', '/ready', undefined, null);
+      await vi.waitFor(async () => expect((await ready()).statusCode).toBe(200), { timeout: 5000 });
+      await relay.down();
+      const down = await ready();
+      expect(down.statusCode).toBe(503);
+      expect(down.json().detail).toContain(`REDIS_URL=redis://127.0.0.1:${relay.port}/0`);
+      expect((await t.call('GET', '/health', undefined, null)).statusCode).toBe(200);
+      await relay.up();
+      await vi.waitFor(async () => expect((await ready()).statusCode).toBe(200), {
+        timeout: 10_000,
+        interval: 200,
+      });
+    }, 30_000);
   });
 }
