@@ -83,12 +83,12 @@ export class DatabaseSessionStore implements SessionStore {
     return (await this.#rows.listBySubject(subject, this.#cutoff())).map(toRecord);
   }
 
-  /** The app's store outlives this one (it is closed by whoever opened it). */
   /** The database is the app's store, which /ready checks itself. */
   ping(): Promise<void> {
     return Promise.resolve();
   }
 
+  /** The app's store outlives this one (it is closed by whoever opened it). */
   close(): Promise<void> {
     return Promise.resolve();
   }

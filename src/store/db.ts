@@ -92,3 +92,23 @@ export async function pingStore(store: Store): Promise<void> {
 export function inTransaction<T>(store: Store, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   return store.db.transaction().execute(work);
 }
+
+/**
+ * Runs `work` inside a savepoint of the open transaction `trx`: when it throws, only its own writes are undone
+ * (the transaction goes on) and the error is rethrown. `name` is a constant SQL identifier, never input.
+ */
+export async function inSavepoint<T>(
+  trx: Kysely<Database>,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  await sql.raw(`savepoint ${name}`).execute(trx);
+  try {
+    const result = await work();
+    await sql.raw(`release savepoint ${name}`).execute(trx);
+    return result;
+  } catch (error) {
+    await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+    throw error;
+  }
+}

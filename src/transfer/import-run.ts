@@ -1,8 +1,9 @@
 // One import inside one transaction: roots, gateways (with what was discovered from them), tools, resources,
 // prompts, then servers and their links; each entity created, skipped, renamed or updated per the strategy.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SecretCodec } from '../auth/secret-box.js';
 import { AppError, conflict } from '../errors/app-error.js';
+import { inSavepoint } from '../store/db.js';
 import { uniqueViolationColumn } from '../store/unique-violation.js';
 import { slugify } from '../registry/gateways/slug.js';
 import { LIMITS } from '../registry/common/input.js';
@@ -179,10 +180,8 @@ class ImportRun {
   /** One entity; with continue-on-error a failure is undone alone (a savepoint) and the run goes on. */
   async #step(type: string, name: string, work: () => Promise<Upserted<unknown> | undefined>): Promise<void> {
     const { continueOnError, status } = this.opts;
-    if (continueOnError) await sql`savepoint transfer_entity`.execute(this.trx);
     try {
-      const done = await work();
-      if (continueOnError) await sql`release savepoint transfer_entity`.execute(this.trx);
+      const done = continueOnError ? await inSavepoint(this.trx, 'transfer_entity', work) : await work();
       if (done === undefined) return;
       record(status, {
         type,
@@ -198,7 +197,6 @@ class ImportRun {
         record(status, { type, name, action: 'fail', error: message });
         throw error;
       }
-      await sql`rollback to savepoint transfer_entity`.execute(this.trx);
       record(status, { type, name, action: 'fail', error: message });
     }
   }
