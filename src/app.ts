@@ -53,18 +53,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuth(app, deps.authenticate);
   registerHttpMetrics(app, deps.services.prometheus);
 
-  const startedAt = new Date();
-  healthRoutes(app, {
+  const health = {
     store: deps.store,
     version: deps.version,
-    startedAt,
+    startedAt: new Date(),
     isShuttingDown: deps.isShuttingDown ?? (() => false),
-  });
+  };
 
   // Every REST resource is served at /v1/... and at the unversioned path (ContextForge clients use both).
   for (const prefix of ['', '/v1']) {
     await app.register(
       (scope, _opts, done) => {
+        healthRoutes(scope, health);
         toolRoutes(scope, deps.services.registry);
         resourceRoutes(scope, deps.services.registry);
         promptRoutes(scope, deps.services.registry);
