@@ -4,6 +4,7 @@ import type { Config } from './config/load.js';
 import { registerAuth, type AuthenticateHeaders } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerJsonBodyParser } from './http/plugins/json-body.js';
+import { registerShutdownGate } from './http/plugins/shutdown-gate.js';
 import { healthRoutes } from './http/routes/health.js';
 import { toolRoutes } from './http/routes/tools.js';
 import { promptRoutes } from './http/routes/prompts.js';
@@ -42,6 +43,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => newId(),
     routerOptions: { ignoreTrailingSlash: true },
+    // The shutdown gate answers instead, with a `detail` like every other error.
+    return503OnClosing: false,
   });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
   app.addHook('onSend', async (request, reply) => {
@@ -49,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  registerShutdownGate(app, deps.isShuttingDown ?? (() => false));
   registerJsonBodyParser(app, DEFAULT_MAX_JSON_DEPTH);
   registerAuth(app, deps.authenticate);
   registerHttpMetrics(app, deps.services.prometheus);
@@ -85,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config: deps.config,
     authenticate: deps.authenticate,
     logger: app.log,
+    ...(deps.isShuttingDown === undefined ? {} : { isShuttingDown: deps.isShuttingDown }),
   });
   return app;
 }
