@@ -64,6 +64,7 @@ type Handle = (http: HttpExchange, request: FastifyRequest) => Promise<void>;
  * Streamable HTTP at /mcp and /servers/{id}/mcp, legacy SSE at /sse + /message (and per server), /rpc,
  * and WebSocket at /ws. Each route checks Host and Origin, then authenticates itself, so MCP endpoints
  * never depend on plugin order; the routes are declared `auth: 'self'` so the REST auth hook leaves them to it.
+ * Build the app with `return503OnClosing: false`: while calls drain, these routes decide what still gets in.
  */
 export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): void {
   const { config, logger } = deps;

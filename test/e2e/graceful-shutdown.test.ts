@@ -11,11 +11,14 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createTokenSigner } from '../../src/auth/jwt.js';
 import { testConfig } from '../../src/config/load.js';
 import { startGateway, type Gateway } from '../../src/main.js';
+import { auth, buildMcpTestApp } from '../helpers/mcp-app.js';
+import { MemoryCatalog } from '../helpers/memory-catalog.js';
 
 const CALL_MS = 1000;
 
@@ -189,5 +192,48 @@ describe('graceful shutdown (real sockets, SDK v1 clients)', () => {
     expect(textOf(overRpc.body.result)).toEqual({ caller: 'rpc', sleptMs: CALL_MS });
     await closed;
     expect(upstream.aborted).toBe(0);
+  }, 30_000);
+});
+
+describe('graceful shutdown: a call waiting on its client', () => {
+  it("still takes the client's answer to a server-to-client request while draining, then closes", async () => {
+    const catalog = new MemoryCatalog().addTool({ name: 'ask' }, async (_args, ctx) => {
+      const answer = (await ctx.sendRequest({
+        method: 'elicitation/create',
+        params: {
+          message: 'Proceed?',
+          requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+        },
+      })) as { content?: { ok?: boolean } };
+      return { content: [{ type: 'text', text: `ok=${String(answer.content?.ok)}` }] };
+    });
+    const h = await buildMcpTestApp({ catalog, env: { SHUTDOWN_GRACE_MS: '8000' } });
+    await h.listen();
+    const client = new Client({ name: 'asked', version: '1' }, { capabilities: { elicitation: {} } });
+    let asked!: () => void;
+    const wasAsked = new Promise<void>((resolve) => (asked = resolve));
+    let closing: Promise<void> | undefined;
+    client.setRequestHandler(ElicitRequestSchema, async () => {
+      asked();
+      // Answer only once the gateway is draining: that answer must still get in.
+      await until(() => closing !== undefined, 'shutdown to begin');
+      await sleep(100);
+      return { action: 'accept', content: { ok: true } };
+    });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.url}/mcp`), { requestInit: { headers: auth() } }),
+    );
+    try {
+      const result = client.callTool({ name: 'ask', arguments: {} });
+      await wasAsked;
+      const started = performance.now();
+      closing = h.close();
+      expect((await result).content).toEqual([{ type: 'text', text: 'ok=true' }]);
+      await closing;
+      // Drained when the call ended, not at the end of the grace period.
+      expect(performance.now() - started).toBeLessThan(4000);
+    } finally {
+      await client.close();
+    }
   }, 30_000);
 });
