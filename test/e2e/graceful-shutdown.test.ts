@@ -174,6 +174,11 @@ describe('graceful shutdown (real sockets, SDK v1 clients)', () => {
       expect(res.status).toBe(503);
       expect(((await res.json()) as { detail: string }).detail).toMatch(/shutting down/);
     }
+    // Alive, but not ready: a load balancer stops sending work here.
+    expect(await (await fetch(`${gw.url}/health`)).json()).toEqual({ status: 'healthy' });
+    const ready = await fetch(`${gw.url}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ detail: 'Shutting down', code: 'Unavailable' });
     const lateSocket = new NodeWebSocket(`${gw.url.replace('http', 'ws')}/ws?token=${token}`);
     const upgradeStatus = await new Promise<number>((resolve) => {
       lateSocket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
