@@ -4,6 +4,7 @@ import type { Config } from './config/load.js';
 import { registerAuth, type AuthenticateHeaders } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerJsonBodyParser } from './http/plugins/json-body.js';
+import { registerShutdownGate } from './http/plugins/shutdown-gate.js';
 import { healthRoutes } from './http/routes/health.js';
 import { toolRoutes } from './http/routes/tools.js';
 import { promptRoutes } from './http/routes/prompts.js';
@@ -44,6 +45,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => newId(),
     routerOptions: { ignoreTrailingSlash: true },
+    // The shutdown gate answers instead, with a `detail` like every other error.
+    return503OnClosing: false,
   });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
   app.addHook('onSend', async (request, reply) => {
@@ -51,23 +54,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  registerShutdownGate(app, deps.isShuttingDown ?? (() => false));
   registerJsonBodyParser(app, DEFAULT_MAX_JSON_DEPTH);
   registerAuth(app, deps.authenticate);
   registerHttpMetrics(app, deps.services.prometheus);
 
-  const startedAt = new Date();
-  healthRoutes(app, {
+  const health = {
     store: deps.store,
     version: deps.version,
-    startedAt,
+    startedAt: new Date(),
     isShuttingDown: deps.isShuttingDown ?? (() => false),
     sessions: deps.services.sessions,
-  });
+  };
 
   // Every REST resource is served at /v1/... and at the unversioned path (ContextForge clients use both).
   for (const prefix of ['', '/v1']) {
     await app.register(
       (scope, _opts, done) => {
+        healthRoutes(scope, health);
         toolRoutes(scope, deps.services.registry);
         resourceRoutes(scope, deps.services.registry);
         promptRoutes(scope, deps.services.registry);
@@ -97,8 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config: deps.config,
     authenticate: deps.authenticate,
     logger: app.log,
+    ...(deps.isShuttingDown === undefined ? {} : { isShuttingDown: deps.isShuttingDown }),
   });
-  // After the MCP routes' own preClose (hooks run in order): streams end before the session store closes.
-  app.addHook('preClose', () => hub.close());
   return app;
 }

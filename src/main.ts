@@ -13,8 +13,6 @@ import { Lease } from './store/lease.js';
 import { migrateToLatest } from './store/migrate.js';
 import { APP_VERSION } from './version.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
-
 export interface Gateway {
   app: FastifyInstance;
   store: Store;
@@ -88,9 +86,10 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       url: `http://${host}:${port}`,
       async close() {
         shuttingDown = true;
-        // In-flight requests get SHUTDOWN_GRACE_MS to finish; sockets still open then (a client that connected
-        // and never sent a request, a stalled upload) are cut so shutdown never waits on a client.
-        const grace = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        // In-flight requests and MCP calls get SHUTDOWN_GRACE_MS to finish (new ones get 503 meanwhile); sockets
+        // still open then (a client that connected and never sent a request, a stalled upload) are cut so
+        // shutdown never waits on a client.
+        const grace = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
         await app.close();
         clearTimeout(grace);
         await health.stop();

@@ -39,13 +39,25 @@ export async function createTokenVerifier(config: Config): Promise<TokenVerifier
           return { ok: false, reason: 'token jti claim must be a non-empty string' };
         return {
           ok: true,
-          principal: { subject: sub, isAdmin: payload.is_admin === true, via: 'jwt', tokenId: jti },
+          principal: { subject: sub, isAdmin: claimsAdmin(payload), via: 'jwt', tokenId: jti },
         };
       } catch (err) {
         return { ok: false, reason: explain(err, token, config) };
       }
     },
   };
+}
+
+/**
+ * Admin is `is_admin: true`, flat (our tokens, older ContextForge ones) or nested under `user` (ContextForge's
+ * current tokens carry `user: { email, is_admin, ... }`), so its admin tokens keep working here.
+ */
+function claimsAdmin(payload: Record<string, unknown>): boolean {
+  const user = payload.user;
+  return (
+    payload.is_admin === true ||
+    (typeof user === 'object' && user !== null && (user as Record<string, unknown>).is_admin === true)
+  );
 }
 
 function explain(err: unknown, token: string, config: Config): string {

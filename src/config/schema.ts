@@ -159,6 +159,12 @@ export const CONFIG_SCHEMA = {
     default: '60',
     doc: 'Seconds a tool call may take before it fails with a timeout.',
   }),
+  shutdownGraceMs: v({
+    env: 'SHUTDOWN_GRACE_MS',
+    schema: int(0, 600_000),
+    default: '10000',
+    doc: 'Milliseconds a stopping gateway (SIGTERM, Ctrl-C) lets in-flight requests and MCP calls finish before it closes sessions and connections; new requests get 503 meanwhile.',
+  }),
   ssrfProtectionEnabled: v({
     env: 'SSRF_PROTECTION_ENABLED',
     schema: bool,

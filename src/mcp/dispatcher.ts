@@ -1,4 +1,5 @@
 // The one JSON-RPC dispatcher: every transport hands it decoded messages and a peer; it owns the method table.
+import { Drain, shuttingDown } from './drain.js';
 import { completionMethods } from './handlers/completion.js';
 import { lifecycleMethods } from './handlers/lifecycle.js';
 import { promptMethods } from './handlers/prompts.js';
@@ -29,6 +30,8 @@ export interface DispatcherLogger {
 }
 
 export class Dispatcher {
+  /** The requests being handled; shutdown waits on it before closing sessions, and it refuses new ones then. */
+  readonly drain = new Drain();
   readonly #methods: Map<string, MethodSpec>;
   readonly #options: Required<DispatcherOptions>;
 
@@ -91,6 +94,15 @@ export class Dispatcher {
         code: INVALID_REQUEST,
         message: `Invalid Request: a request with id ${JSON.stringify(request.id)} is already in flight`,
       });
+    // Shutdown began: requests in flight finish, a new one is turned away (a transport that can answer with an
+    // HTTP status has already done so; WebSocket and SSE sessions get this error).
+    if (!this.drain.enter()) {
+      peer.inflight.end(request.id, controller);
+      return errorResponse(
+        request.id,
+        toWireError(shuttingDown(), () => undefined),
+      );
+    }
     const params = isRecord(request.params) ? request.params : {};
     // The peer aborts its requests in flight when it closes (InflightRequests.abortAll); one arriving after that
     // starts aborted. (Not a listener per request on peer.closed: at thousands of calls a second it showed.)
@@ -122,6 +134,7 @@ export class Dispatcher {
       return errorResponse(request.id, wire);
     } finally {
       peer.inflight.end(request.id, controller);
+      this.drain.leave();
     }
   }
 

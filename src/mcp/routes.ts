@@ -6,11 +6,12 @@ import type { Config } from '../config/load.js';
 import { APP_VERSION } from '../version.js';
 import type { McpCatalog } from './catalog.js';
 import { Dispatcher } from './dispatcher.js';
-import { INVALID_REQUEST, JsonRpcError } from './protocol/json-rpc.js';
+import { shuttingDown } from './drain.js';
+import { classifyMessage, INVALID_REQUEST, JsonRpcError } from './protocol/json-rpc.js';
 import { parseMessageText } from './protocol/parse-message.js';
 import type { SessionHub } from './session-hub.js';
 import type { InboundRequest } from './transports/inbound-request.js';
-import { headerOf, writeFailure } from './transports/http-io.js';
+import { headerOf, writeFailure, writeJson } from './transports/http-io.js';
 import { LegacySse } from './transports/legacy-sse.js';
 import { createRequestGuards } from './transports/request-guards.js';
 import { RpcEndpoint } from './transports/rpc.js';
@@ -42,7 +43,7 @@ export interface McpLogger {
 
 export interface McpRoutesDeps {
   catalog: McpCatalog;
-  /** This instance's live sessions; built and closed by the composition root (after these routes' preClose). */
+  /** This instance's live sessions, built by the composition root; these routes' preClose closes it once calls drained. */
   hub: SessionHub;
   config: Config;
   /** The REST API's authenticator: resolves a Principal or rejects with AppError Unauthorized. */
@@ -50,6 +51,8 @@ export interface McpRoutesDeps {
   logger: McpLogger;
   serverInfo?: Implementation;
   limits?: Partial<McpLimits>;
+  /** True once the process began to stop (before Fastify's close hooks run): new work is refused from then. */
+  isShuttingDown?: () => boolean;
 }
 
 type Handle = (http: InboundRequest, request: FastifyRequest) => Promise<void>;
@@ -58,6 +61,7 @@ type Handle = (http: InboundRequest, request: FastifyRequest) => Promise<void>;
  * Streamable HTTP at /mcp and /servers/{id}/mcp, legacy SSE at /sse + /message (and per server), /rpc,
  * and WebSocket at /ws. Each route checks Host and Origin, then authenticates itself, so MCP endpoints
  * never depend on plugin order; the routes are declared `auth: 'self'` so the REST auth hook leaves them to it.
+ * Build the app with `return503OnClosing: false`: while calls drain, these routes decide what still gets in.
  */
 export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): void {
   const { config, logger } = deps;
@@ -108,11 +112,19 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
     else if (app.server.listenerCount('upgrade') === 1) socket.destroy();
   };
   app.server.on('upgrade', onUpgrade);
-  // preClose: open streams would otherwise keep server.close() waiting forever; the hub ends the rest.
-  app.addHook('preClose', (done) => {
+  // preClose, before server.close(): calls in flight on every transport finish first (within the grace period;
+  // new ones are refused meanwhile), and only then do sessions end, with their open streams, which would
+  // otherwise keep server.close() waiting forever.
+  app.addHook('preClose', async () => {
+    const drained = await dispatcher.drain.close(config.shutdownGraceMs);
+    if (!drained)
+      logger.warn(
+        { inflight: dispatcher.drain.active, graceMs: config.shutdownGraceMs },
+        'MCP calls still running when the shutdown grace period ended: they are cancelled',
+      );
     app.server.off('upgrade', onUpgrade);
-    ws.close();
-    done();
+    await hub.close();
+    await ws.close();
   });
 
   void app.register((scope, _opts, done) => {
@@ -120,14 +132,33 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    const mount = (method: 'GET' | 'POST' | 'DELETE', url: string, handle: Handle): void => {
+    /** `finishesCalls`: while draining, a POST of only responses and notifications is still taken (see below). */
+    const mount = (
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      handle: Handle,
+      finishesCalls = false,
+    ): void => {
       scope.route({
         method,
         url,
-        config: { auth: 'self' },
+        config: { auth: 'self', whileClosing: 'self' },
         handler: async (request, reply) => {
           reply.hijack();
           const res = reply.raw;
+          // A call in flight may be waiting for the client's answer to a server-to-client request (sampling,
+          // elicitation) or be cancelled: those still get through; anything that starts new work gets the 503
+          // every route answers during shutdown.
+          const closing = dispatcher.drain.closing || deps.isShuttingDown?.() === true;
+          if (closing && !(finishesCalls && repliesOnly(request))) {
+            const refusal = shuttingDown();
+            return writeJson(
+              res,
+              503,
+              { detail: refusal.message, code: refusal.code },
+              { connection: 'close' },
+            );
+          }
           try {
             guards.checkHost(request.headers);
             guards.checkOrigin(request.headers);
@@ -148,12 +179,15 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
     };
 
     for (const base of ['', '/servers/:serverId']) {
-      mount('POST', `${base}/mcp`, (http, request) => streamable.post(http, jsonBody(request)));
+      mount('POST', `${base}/mcp`, (http, request) => streamable.post(http, jsonBody(request)), true);
       mount('GET', `${base}/mcp`, (http) => streamable.get(http));
       mount('DELETE', `${base}/mcp`, (http) => streamable.delete(http));
       mount('GET', `${base}/sse`, (http) => sse.open(http, messagePath(http)));
-      mount('POST', `${base}/message`, (http, request) =>
-        sse.message(http, sessionIdOf(request), jsonBody(request)),
+      mount(
+        'POST',
+        `${base}/message`,
+        (http, request) => sse.message(http, sessionIdOf(request), jsonBody(request)),
+        true,
       );
     }
     mount('POST', '/rpc', (http, request) => rpc.handle(http, jsonBody(request)));
@@ -166,6 +200,20 @@ function jsonBody(request: FastifyRequest): unknown {
   if (type !== 'application/json')
     throw new JsonRpcError(INVALID_REQUEST, 'Unsupported Media Type: send application/json', undefined, 415);
   return parseMessageText(typeof request.body === 'string' ? request.body : '');
+}
+
+/** A body of JSON-RPC responses and notifications only: nothing in it starts new work. */
+function repliesOnly(request: FastifyRequest): boolean {
+  try {
+    const body = jsonBody(request);
+    const messages: unknown[] = Array.isArray(body) ? body : [body];
+    return (
+      messages.length > 0 &&
+      messages.every((m) => ['response', 'notification'].includes(classifyMessage(m).kind))
+    );
+  } catch {
+    return false;
+  }
 }
 
 function messagePath(http: InboundRequest): string {

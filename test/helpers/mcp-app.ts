@@ -54,6 +54,8 @@ export async function buildMcpTestApp(opts: McpTestAppOptions = {}): Promise<Mcp
     bodyLimit: config.maxBodyBytes,
     requestTimeout: 30_000,
     forceCloseConnections: true,
+    // As the real app: while draining, the MCP routes decide what still gets in (a client's replies do).
+    return503OnClosing: false,
   });
   app.server.headersTimeout = 15_000;
   const hub = new SessionHub({
@@ -72,7 +74,6 @@ export async function buildMcpTestApp(opts: McpTestAppOptions = {}): Promise<Mcp
     logger: app.log,
     limits: opts.limits,
   });
-  app.addHook('preClose', () => hub.close());
   await app.ready();
   const harness: McpTestApp = {
     app,

@@ -45,12 +45,13 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
     }
   };
 
-  app.get('/health', { config: { auth: 'public' } }, async () => {
+  // Both answer while the gateway drains: it is alive (/health) but takes no new work (/ready is 503).
+  app.get('/health', { config: { auth: 'public', whileClosing: 'self' } }, async () => {
     await check();
     return { status: 'healthy' };
   });
 
-  app.get('/ready', { config: { auth: 'public' } }, async () => {
+  app.get('/ready', { config: { auth: 'public', whileClosing: 'self' } }, async () => {
     if (deps.isShuttingDown()) throw new AppError({ code: 'Unavailable', message: 'Shutting down' });
     await check();
     await withinProbeTimeout(deps.sessions.ping());

@@ -1,5 +1,7 @@
 // WebSocket (/ws): one session per connection, one JSON-RPC message per text frame, in both directions.
+import { once } from 'node:events';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { withUpstreamAuthorization, type Principal } from '../../auth/principal.js';
@@ -7,6 +9,7 @@ import { isAppError } from '../../errors/app-error.js';
 import { httpStatusOf } from '../../errors/codes.js';
 import type { CatalogScope } from '../catalog.js';
 import type { Dispatcher } from '../dispatcher.js';
+import { shuttingDown } from '../drain.js';
 import type { LiveSession } from '../live-session.js';
 import { errorResponse, toWireError } from '../protocol/json-rpc.js';
 import { parseMessageText } from '../protocol/parse-message.js';
@@ -47,6 +50,7 @@ export class WebSocketTransport {
     let principal: Principal;
     let scope: CatalogScope;
     try {
+      if (this.opts.dispatcher.drain.closing) throw shuttingDown();
       this.opts.guards.checkHost(req.headers);
       this.opts.guards.checkOrigin(req.headers);
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -66,7 +70,15 @@ export class WebSocketTransport {
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws, principal, scope));
   }
 
-  close(): void {
+  /**
+   * Ends every connection with a close handshake, so answers already sent reach the client before the socket
+   * goes; a peer that has not answered the handshake within `waitMs` is cut.
+   */
+  async close(waitMs = 1000): Promise<void> {
+    const clients = [...this.#wss.clients];
+    for (const client of clients) client.close(1001, 'The gateway is shutting down');
+    const closed = clients.filter((c) => c.readyState !== c.CLOSED).map((c) => once(c, 'close'));
+    await Promise.race([Promise.all(closed), sleep(waitMs, undefined, { ref: false })]);
     for (const client of this.#wss.clients) client.terminate();
     this.#wss.close();
   }
@@ -136,8 +148,11 @@ function refuse(socket: Duplex, error: unknown, logger: InternalErrorLog): void 
   const challenge = isAppError(error)
     ? (error.data as { wwwAuthenticate?: string | string[] } | undefined)?.wwwAuthenticate
     : undefined;
+  // The REST error shape: a refused handshake is a plain HTTP answer.
+  const body = isAppError(error) ? JSON.stringify({ detail: error.message, code: error.code }) : '';
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`];
   for (const value of [challenge ?? []].flat()) lines.push(`WWW-Authenticate: ${value}`);
-  lines.push('Connection: close', 'Content-Length: 0', '', '');
+  if (body !== '') lines.push('Content-Type: application/json');
+  lines.push('Connection: close', `Content-Length: ${Buffer.byteLength(body)}`, '', body);
   socket.end(lines.join('\r\n'));
 }

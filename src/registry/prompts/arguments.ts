@@ -10,11 +10,12 @@ export interface PromptArgument {
 
 /**
  * The declared arguments when the author gave any list (even an empty one: the author's word wins), otherwise
- * every free variable of the template, in order of first use, as a required argument.
+ * every free variable of the template, in order of first use; optional when the template copes without it
+ * (`{% if topic %}`, `{{ style | default('plain') }}`), required otherwise.
  */
 export function resolveArguments(declared: PromptArgument[] | undefined, template: string): PromptArgument[] {
   if (declared !== undefined) return declared;
-  return inferArguments(template).map((name) => ({ name, required: true }));
+  return inferArguments(template);
 }
 
 /** Throws AppError 'Invalid' (422) naming every required argument that is absent, undefined or null. */

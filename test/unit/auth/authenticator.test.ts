@@ -74,6 +74,19 @@ describe('HS256 bearer tokens (default)', async () => {
     expect(principal).toMatchObject({ subject: 'alice@example.com', isAdmin: false, via: 'jwt' });
   });
 
+  it("honours ContextForge's admin claim nested as user.is_admin, and only a real true", async () => {
+    const asAdmin = async (claims: Record<string, unknown>): Promise<boolean> =>
+      (await auth.authenticate({ authorization: `Bearer ${await hs256({ ...goodClaims(), ...claims })}` }))
+        .isAdmin;
+    expect(
+      await asAdmin({ user: { email: 'alice@example.com', is_admin: true, auth_provider: 'local' } }),
+    ).toBe(true);
+    expect(await asAdmin({ is_admin: true, user: { is_admin: true } })).toBe(true);
+    expect(await asAdmin({ user: { email: 'alice@example.com', is_admin: false } })).toBe(false);
+    expect(await asAdmin({ user: { is_admin: 'true' } })).toBe(false);
+    expect(await asAdmin({ user: 'admin' })).toBe(false);
+  });
+
   it('asks for credentials without an error attribute when none are sent', async () => {
     const r = await rejection(auth, undefined);
     expect(r.message).toBe('authentication required: send Authorization: Bearer <token>');

@@ -270,6 +270,36 @@ describe('Dispatcher', () => {
     expect(await pending).toBeUndefined();
   });
 
+  it('while draining, finishes the calls in flight and turns new requests away with -32053', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    catalog.addTool(
+      { name: 'slow' },
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve({ content: [{ type: 'text', text: 'done' }] });
+          started();
+        }),
+    );
+    const { dispatcher, call } = await openSession(catalog);
+    const pending = call('tools/call', { name: 'slow' });
+    await running;
+    expect(dispatcher.drain.active).toBe(1);
+    let drained: boolean | undefined;
+    const closing = dispatcher.drain.close(5000).then((d) => (drained = d));
+    expect(await call('ping')).toMatchObject({
+      error: { code: -32053, message: expect.stringMatching(/^The gateway is shutting down/) },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBeUndefined();
+    release();
+    expect(await pending).toMatchObject({ result: { content: [{ type: 'text', text: 'done' }] } });
+    await closing;
+    expect(drained).toBe(true);
+    expect(dispatcher.drain.active).toBe(0);
+  });
+
   it('drops log messages below the level the client set', async () => {
     catalog.addTool({ name: 'chatty' }, async (_args, ctx) => {
       await ctx.sendNotification({

@@ -1,6 +1,6 @@
 // Static checks on a prompt template: syntax with a location, constructs we refuse, and the arguments it reads.
 import { invalid } from '../../../errors/app-error.js';
-import { freeVariables } from './free-variables.js';
+import { freeVariables, type FreeVariable } from './free-variables.js';
 import { describeEngineError, locateSyntaxError } from './locate-syntax-error.js';
 import { childrenOf, parseEngineProgram, type ProgramNode, type TemplateNode } from './template-ast.js';
 import { MAX_RANGE_ITEMS, MAX_STATIC_LOOP_ITERATIONS } from './template-limits.js';
@@ -19,8 +19,8 @@ export function checkTemplate(template: string): void {
   checkProgram(parseTemplate(template));
 }
 
-/** Free variables in order of first use (not loop variables, not {% set %} names). */
-export function inferArguments(template: string): string[] {
+/** Free variables in order of first use (not loop variables, not {% set %} names), each required or not. */
+export function inferArguments(template: string): FreeVariable[] {
   return freeVariables(parseTemplate(template));
 }
 

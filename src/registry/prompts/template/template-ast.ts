@@ -40,11 +40,11 @@ export type TemplateNode =
   | { type: 'StringLiteral'; value: string }
   | { type: 'ArrayLiteral' | 'TupleLiteral'; value: TemplateNode[] }
   | { type: 'ObjectLiteral'; value: Map<TemplateNode, TemplateNode> }
-  | { type: 'BinaryExpression'; left: TemplateNode; right: TemplateNode }
+  | { type: 'BinaryExpression'; operator: { value: string }; left: TemplateNode; right: TemplateNode }
   | { type: 'FilterExpression'; operand: TemplateNode; filter: TemplateNode }
   | { type: 'SelectExpression'; lhs: TemplateNode; test: TemplateNode }
-  | { type: 'TestExpression'; operand: TemplateNode; test: IdentifierNode }
-  | { type: 'UnaryExpression'; argument: TemplateNode }
+  | { type: 'TestExpression'; operand: TemplateNode; negate: boolean; test: IdentifierNode }
+  | { type: 'UnaryExpression'; operator: { value: string }; argument: TemplateNode }
   | { type: 'SliceExpression'; start?: TemplateNode; stop?: TemplateNode; step?: TemplateNode }
   | { type: 'KeywordArgumentExpression'; key: IdentifierNode; value: TemplateNode }
   | { type: 'SpreadExpression' | 'KeywordSpreadExpression'; argument: TemplateNode }

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../helpers/backends.js';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.js';
 
-const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health', 'GET /ready', 'HEAD /ready']);
+const PUBLIC_ROUTES = new Set(
+  ['', '/v1'].flatMap((v) => [`GET ${v}/health`, `HEAD ${v}/health`, `GET ${v}/ready`, `HEAD ${v}/ready`]),
+);
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -47,8 +47,16 @@ for (const backend of backends()) {
 
     it('needs a token for /version and names the database dialect', async () => {
       expect((await t.call('GET', '/version', undefined, null)).statusCode).toBe(401);
-      expect((await t.call('GET', '/v1/version')).statusCode).toBe(404);
       const version = (await t.call('GET', '/version')).json();
+      expect(version.database.dialect).toBe(backend.name);
+    });
+
+    it('answers /v1/health, /v1/ready and /v1/version like the unversioned paths (ContextForge clients use /v1)', async () => {
+      expect((await t.call('GET', '/v1/health', undefined, null)).json()).toEqual({ status: 'healthy' });
+      expect((await t.call('GET', '/v1/ready', undefined, null)).json()).toEqual({ status: 'ready' });
+      expect((await t.call('GET', '/v1/version', undefined, null)).statusCode).toBe(401);
+      const version = (await t.call('GET', '/v1/version')).json();
+      expect(version.app.name).toBe('mcpgateway');
       expect(version.database.dialect).toBe(backend.name);
     });
 
@@ -58,6 +66,7 @@ for (const backend of backends()) {
       expect(ready.statusCode).toBe(503);
       expect(ready.json().detail).toMatch(/Database unreachable/);
       expect((await t.call('GET', '/health', undefined, null)).statusCode).toBe(503);
+      expect((await t.call('GET', '/v1/ready', undefined, null)).statusCode).toBe(503);
     });
   });
 }

@@ -8,12 +8,12 @@ import {
 } from '../../../../src/registry/prompts/arguments.js';
 
 describe('resolveArguments', () => {
-  it('infers required arguments from the template when none are declared', () => {
+  it('infers arguments from the template when none are declared, optional where it has a default', () => {
     expect(
       resolveArguments(undefined, 'Write about {{ topic }} for {{ audience | default("all") }}'),
     ).toEqual([
       { name: 'topic', required: true },
-      { name: 'audience', required: true },
+      { name: 'audience', required: false },
     ]);
   });
 

@@ -87,30 +87,29 @@ describe('checkTemplate', () => {
 });
 
 describe('inferArguments', () => {
+  const names = (template: string): string[] => inferArguments(template).map((a) => a.name);
+  const optional = (template: string): string[] =>
+    inferArguments(template)
+      .filter((a) => !a.required)
+      .map((a) => a.name);
+
   it('lists free variables in order of first use', () => {
-    expect(inferArguments('{{ topic }} for {{ audience }}, again {{ topic }}')).toEqual([
-      'topic',
-      'audience',
-    ]);
+    expect(names('{{ topic }} for {{ audience }}, again {{ topic }}')).toEqual(['topic', 'audience']);
   });
 
   it('skips loop variables, loop, set names and engine globals', () => {
     const template =
       '{% set n = items | length %}{% for item in items %}{{ loop.index }}/{{ n }} {{ item.name }}{% endfor %}' +
       '{% if true %}{{ range(2) | join }}{% endif %}';
-    expect(inferArguments(template)).toEqual(['items']);
+    expect(names(template)).toEqual(['items']);
   });
 
   it('a loop variable is not bound after its loop, nor a name before its set', () => {
-    expect(inferArguments('{{ x }}{% set x = 1 %}{% for y in ys %}{% endfor %}{{ y }}')).toEqual([
-      'x',
-      'ys',
-      'y',
-    ]);
+    expect(names('{{ x }}{% set x = 1 %}{% for y in ys %}{% endfor %}{{ y }}')).toEqual(['x', 'ys', 'y']);
   });
 
   it('filter and test names are not variables; their arguments are', () => {
-    expect(inferArguments("{{ a | default(fallback) | replace('x', sep) }}{{ b is defined }}")).toEqual([
+    expect(names("{{ a | default(fallback) | replace('x', sep) }}{{ b is defined }}")).toEqual([
       'a',
       'fallback',
       'sep',
@@ -119,7 +118,7 @@ describe('inferArguments', () => {
   });
 
   it('keyword argument names are not variables; attribute names are not either', () => {
-    expect(inferArguments('{{ data | tojson(indent=width) }}{{ user.name }}{{ row[key] }}')).toEqual([
+    expect(names('{{ data | tojson(indent=width) }}{{ user.name }}{{ row[key] }}')).toEqual([
       'data',
       'width',
       'user',
@@ -129,7 +128,7 @@ describe('inferArguments', () => {
   });
 
   it('macro parameters are bound inside the macro', () => {
-    expect(inferArguments('{% macro m(a, b=dflt) %}{{ a }}{{ b }}{{ c }}{% endmacro %}{{ m(x) }}')).toEqual([
+    expect(names('{% macro m(a, b=dflt) %}{{ a }}{{ b }}{{ c }}{% endmacro %}{{ m(x) }}')).toEqual([
       'dflt',
       'c',
       'x',
@@ -137,7 +136,42 @@ describe('inferArguments', () => {
   });
 
   it('loop filters see the loop variable', () => {
-    expect(inferArguments('{% for u in users if u.active %}{{ u.name }}{% endfor %}')).toEqual(['users']);
+    expect(names('{% for u in users if u.active %}{{ u.name }}{% endfor %}')).toEqual(['users']);
+  });
+
+  it("infers the README tour's greet prompt: name required, topic (only under {% if topic %}) optional", () => {
+    expect(
+      inferArguments('Hello {{ name | title }}{% if topic %}, let us talk about {{ topic }}{% endif %}.'),
+    ).toEqual([
+      { name: 'name', required: true },
+      { name: 'topic', required: false },
+    ]);
+  });
+
+  it('a variable read only in truth tests, through default, or tested with "is defined" is optional', () => {
+    expect(optional('{% if a %}x{% elif not b or c.d %}y{% endif %}')).toEqual(['a', 'b', 'c']);
+    expect(optional("{{ x | default('y') }}{{ s.t | default(fallback) | upper }}")).toEqual(['x', 's']);
+    expect(optional('{{ n if m else o }}{% if v is defined %}{{ v }}{% endif %}')).toEqual(['m', 'v']);
+    expect(optional('{% if u is not defined %}-{% else %}{{ u.name }}{% endif %}')).toEqual(['u']);
+    expect(
+      optional('{% if a and b %}{{ a }}{{ b }}{% endif %}{% if not c %}-{% else %}{{ c }}{% endif %}'),
+    ).toEqual(['a', 'b', 'c']);
+  });
+
+  it('one read that needs the value makes the variable required', () => {
+    expect(inferArguments("{% if x > 3 %}big{% endif %}{{ y | upper | default('') }}")).toEqual([
+      { name: 'x', required: true },
+      { name: 'y', required: true },
+    ]);
+    // Outside its if, or under an if that may pass without it, a read is not guarded.
+    expect(optional('{% if t %}{{ t }}{% endif %}{{ t }}')).toEqual([]);
+    expect(optional('{% if p or q %}{{ p }}{% endif %}')).toEqual(['q']);
+    expect(optional('{% if w %}-{% else %}{{ w }}{% endif %}')).toEqual([]);
+    // `default` guards only its own operand: the fallback expression is read as usual.
+    expect(inferArguments('{{ a | default(b) }}')).toEqual([
+      { name: 'a', required: false },
+      { name: 'b', required: true },
+    ]);
   });
 
   it('throws the located syntax error for a broken template', () => {
