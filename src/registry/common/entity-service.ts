@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../../auth/principal.js';
 import { conflict, notFound } from '../../errors/app-error.js';
 import type { Page } from '../../lib/cursor.js';
-import { nowIso } from '../../lib/ids.js';
 import { toPage, type ListFilter } from '../../store/repos/list-filter.js';
 import {
   EMPTY_METRICS,
@@ -13,6 +12,7 @@ import {
 } from '../../store/repos/metrics.js';
 import type { Database } from '../../store/schema.js';
 import { uniqueViolationColumn } from '../../store/unique-violation.js';
+import { changedBy } from '../common/audit.js';
 
 /** The columns every audited entity row has. */
 export interface AuditedRow {
@@ -79,9 +79,7 @@ export class EntityService<Row extends AuditedRow, Read> {
     if ((row.enabled === 1) !== enabled) {
       await this.entity.repo.update(row.id, {
         enabled: enabled ? 1 : 0,
-        updated_at: nowIso(),
-        modified_by: principal.subject,
-        version: row.version + 1,
+        ...changedBy(row, principal),
       });
       this.entity.changed();
     }

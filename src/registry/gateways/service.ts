@@ -22,6 +22,7 @@ import type { GatewayCreate, GatewayUpdate } from './schema.js';
 import { slugify } from './slug.js';
 import { changedKinds, syncDiscovery, type SyncCounts, type SyncReport } from './sync/sync-discovery.js';
 import { commandOf, forwardGatewayOf, upstreamSpecOf } from './upstream-spec-of.js';
+import { changedBy, createdBy } from '../common/audit.js';
 
 export interface GatewayServiceOptions {
   store: Store;
@@ -111,11 +112,7 @@ export class GatewayService extends EntityService<GatewayRow, GatewayRead> {
       reachable: 1,
       last_seen: null,
       tags: JSON.stringify(input.tags ?? []),
-      created_at: now,
-      updated_at: now,
-      created_by: principal.subject,
-      modified_by: principal.subject,
-      version: 1,
+      ...createdBy(principal, now),
     };
     // A doomed registration (taken name) must not spawn or contact anything.
     const taken = await this.#repo.byNameOrSlug(row.name, slug);
@@ -136,9 +133,7 @@ export class GatewayService extends EntityService<GatewayRow, GatewayRead> {
   async update(id: string, input: GatewayUpdate, principal: Principal): Promise<GatewayRead> {
     const row = await this.require(id);
     const patch: GatewayRowUpdate = {
-      updated_at: nowIso(),
-      modified_by: principal.subject,
-      version: row.version + 1,
+      ...changedBy(row, principal),
     };
     if (input.name !== undefined) Object.assign(patch, { name: input.name, slug: slugOf(input.name) });
     if (input.description !== undefined) patch.description = input.description ?? null;
@@ -190,9 +185,7 @@ export class GatewayService extends EntityService<GatewayRow, GatewayRead> {
       if ((row.enabled === 1) !== enabled) {
         await repo.update(id, {
           enabled: enabled ? 1 : 0,
-          updated_at: now,
-          modified_by: principal.subject,
-          version: row.version + 1,
+          ...changedBy(row, principal, now),
         });
       }
       return repo.setOwnedEnabled(id, enabled, now);

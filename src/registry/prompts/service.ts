@@ -16,6 +16,7 @@ import { argumentsOf, toGetPromptResult, toMcpPrompt, toPromptRead, type PromptR
 import type { PromptCreate, PromptUpdate } from './schema.js';
 import { checkTemplate } from './template/check-template.js';
 import type { TemplateRenderer } from './template/renderer.js';
+import { changedBy, createdBy } from '../common/audit.js';
 
 export interface PromptServiceOptions {
   store: Store;
@@ -62,11 +63,7 @@ export class PromptService extends EntityService<PromptRow, PromptRead> {
           gateway_id: null,
           enabled: 1,
           tags: JSON.stringify(input.tags ?? []),
-          created_at: now,
-          updated_at: now,
-          created_by: principal.subject,
-          modified_by: principal.subject,
-          version: 1,
+          ...createdBy(principal, now),
         }),
       'prompt',
       'name',
@@ -88,9 +85,7 @@ export class PromptService extends EntityService<PromptRow, PromptRead> {
         });
     }
     const patch: PromptRowUpdate = {
-      updated_at: nowIso(),
-      modified_by: principal.subject,
-      version: row.version + 1,
+      ...changedBy(row, principal),
     };
     if (input.template !== undefined) {
       checkTemplate(input.template);

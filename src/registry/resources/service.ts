@@ -24,6 +24,7 @@ import {
 import { guessMimeType, toStoredContent } from './resource-content.js';
 import type { ResourceCreate, ResourceUpdate } from './schema.js';
 import { matchUriTemplate, parseUriTemplate } from './uri-template.js';
+import { changedBy, createdBy } from '../common/audit.js';
 
 export interface ResourceServiceOptions {
   store: Store;
@@ -71,11 +72,7 @@ export class ResourceService extends EntityService<ResourceRow, ResourceRead> {
           gateway_id: null,
           enabled: 1,
           tags: JSON.stringify(input.tags ?? []),
-          created_at: now,
-          updated_at: now,
-          created_by: principal.subject,
-          modified_by: principal.subject,
-          version: 1,
+          ...createdBy(principal, now),
         }),
       'resource',
       'uri',
@@ -100,9 +97,7 @@ export class ResourceService extends EntityService<ResourceRow, ResourceRead> {
         });
     }
     const patch: ResourceRowUpdate = {
-      updated_at: nowIso(),
-      modified_by: principal.subject,
-      version: row.version + 1,
+      ...changedBy(row, principal),
     };
     if (input.uri !== undefined) patch.uri = input.uri;
     if (input.name !== undefined) patch.name = input.name;

@@ -1,7 +1,7 @@
 // ServerService: virtual servers (named bundles of tools, resources and prompts); typed input, no HTTP here.
 import type { Principal } from '../../auth/principal.js';
 import { conflict, invalid, notFound } from '../../errors/app-error.js';
-import { newId, nowIso } from '../../lib/ids.js';
+import { newId } from '../../lib/ids.js';
 import { inTransaction, type Store } from '../../store/db.js';
 import { metricsFor } from '../../store/repos/metrics.js';
 import {
@@ -17,6 +17,7 @@ import type { RegistryEvents } from '../common/events.js';
 import type { LookupCache } from '../common/lookup-cache.js';
 import { toServerRead, type ServerRead } from './read-model.js';
 import type { ServerCreate, ServerUpdate } from './schema.js';
+import { changedBy, createdBy } from '../common/audit.js';
 
 export interface ServerServiceOptions {
   store: Store;
@@ -62,7 +63,6 @@ export class ServerService extends EntityService<ServerRow, ServerRead> {
   }
 
   async create(input: ServerCreate, principal: Principal): Promise<ServerRead> {
-    const now = nowIso();
     const id = input.id ?? newId();
     await this.#write(input.name, id, async (db) => {
       const repo = new ServersRepo(db);
@@ -73,11 +73,7 @@ export class ServerService extends EntityService<ServerRow, ServerRead> {
         icon: input.icon ?? null,
         enabled: 1,
         tags: JSON.stringify(input.tags ?? []),
-        created_at: now,
-        updated_at: now,
-        created_by: principal.subject,
-        modified_by: principal.subject,
-        version: 1,
+        ...createdBy(principal),
       });
       await setAssociations(repo, id, input);
     });
@@ -88,9 +84,7 @@ export class ServerService extends EntityService<ServerRow, ServerRead> {
   async update(id: string, input: ServerUpdate, principal: Principal): Promise<ServerRead> {
     const row = await this.require(id);
     const patch: ServerRowUpdate = {
-      updated_at: nowIso(),
-      modified_by: principal.subject,
-      version: row.version + 1,
+      ...changedBy(row, principal),
     };
     if (input.name !== undefined) patch.name = input.name;
     if (input.description !== undefined) patch.description = input.description ?? null;

@@ -2,7 +2,7 @@
 import type { Principal } from '../../auth/principal.js';
 import type { SecretCodec } from '../../auth/secret-box.js';
 import { AppError } from '../../errors/app-error.js';
-import { newId, nowIso } from '../../lib/ids.js';
+import { newId } from '../../lib/ids.js';
 import type { Tool } from '@modelcontextprotocol/server';
 import type { Store } from '../../store/db.js';
 import { ALL_ENABLED } from '../../store/repos/list-filter.js';
@@ -15,6 +15,7 @@ import { mergeMasked, openAuth, sealAuth } from '../common/upstream-auth.js';
 import { toCallableTool, type CallableTool } from './callable-tool.js';
 import { toMcpTool, toToolRead, type ToolRead } from './read-model.js';
 import type { ToolCreate, ToolUpdate } from './schema.js';
+import { changedBy, createdBy } from '../common/audit.js';
 
 const DEFAULT_INPUT_SCHEMA = { type: 'object', properties: {} };
 /** Federated tools mirror their upstream: these fields are the upstream's, only presentation is ours. */
@@ -59,7 +60,6 @@ export class ToolService extends EntityService<ToolRow, ToolRead> {
       });
     }
     this.#opts.checkUrl?.(input.url);
-    const now = nowIso();
     const id = newId();
     await writeUnique(
       () =>
@@ -84,11 +84,7 @@ export class ToolService extends EntityService<ToolRow, ToolRead> {
           enabled: 1,
           reachable: 1,
           tags: JSON.stringify(input.tags ?? []),
-          created_at: now,
-          updated_at: now,
-          created_by: principal.subject,
-          modified_by: principal.subject,
-          version: 1,
+          ...createdBy(principal),
         }),
       'tool',
       'name',
@@ -101,9 +97,7 @@ export class ToolService extends EntityService<ToolRow, ToolRead> {
   async update(id: string, input: ToolUpdate, principal: Principal): Promise<ToolRead> {
     const row = await this.require(id);
     const patch: ToolRowUpdate = {
-      updated_at: nowIso(),
-      modified_by: principal.subject,
-      version: row.version + 1,
+      ...changedBy(row, principal),
     };
     if (row.gateway_id !== null) {
       const touched = UPSTREAM_OWNED.filter((k) => input[k] !== undefined);
