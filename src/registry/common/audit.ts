@@ -31,3 +31,28 @@ export function createdBy(principal: Principal, now = nowIso()): CreatedAudit {
 export function changedBy(row: { version: number }, principal: Principal, now = nowIso()): ChangedAudit {
   return { updated_at: now, modified_by: principal.subject, version: row.version + 1 };
 }
+
+/** The audit fields every read model carries, in the API's camelCase. */
+export interface AuditedRead {
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string | null;
+  modifiedBy: string | null;
+  version: number;
+}
+
+export function auditedRead(row: {
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+  modified_by: string | null;
+  version: number;
+}): AuditedRead {
+  return {
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    createdBy: row.created_by,
+    modifiedBy: row.modified_by,
+    version: row.version,
+  };
+}

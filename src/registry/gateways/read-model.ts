@@ -3,8 +3,9 @@ import type { GatewayRow } from '../../store/schema.js';
 import { parseJsonColumn } from '../common/json-column.js';
 import type { SecretCodec } from '../../auth/secret-box.js';
 import { maskAuth, openGatewayAuth, type MaskedAuth } from '../common/upstream-auth.js';
+import { auditedRead, type AuditedRead } from '../common/audit.js';
 
-export interface GatewayRead {
+export interface GatewayRead extends AuditedRead {
   id: string;
   name: string;
   slug: string;
@@ -25,11 +26,6 @@ export interface GatewayRead {
   reachable: boolean;
   lastSeen: string | null;
   tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string | null;
-  modifiedBy: string | null;
-  version: number;
 }
 
 export function toGatewayRead(row: GatewayRow, codec: SecretCodec): GatewayRead {
@@ -52,10 +48,6 @@ export function toGatewayRead(row: GatewayRow, codec: SecretCodec): GatewayRead 
     reachable: row.reachable === 1,
     lastSeen: row.last_seen,
     tags: parseJsonColumn(row.tags),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    createdBy: row.created_by,
-    modifiedBy: row.modified_by,
-    version: row.version,
+    ...auditedRead(row),
   };
 }

@@ -4,8 +4,9 @@ import type { MetricsSummary } from '../../store/repos/metrics.js';
 import type { PromptRow } from '../../store/schema.js';
 import { parseJsonColumn } from '../common/json-column.js';
 import type { PromptArgument } from './arguments.js';
+import { auditedRead, type AuditedRead } from '../common/audit.js';
 
-export interface PromptRead {
+export interface PromptRead extends AuditedRead {
   id: string;
   name: string;
   originalName: string;
@@ -15,11 +16,6 @@ export interface PromptRead {
   gatewayId: string | null;
   enabled: boolean;
   tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string | null;
-  modifiedBy: string | null;
-  version: number;
   metrics: MetricsSummary;
 }
 
@@ -38,11 +34,7 @@ export function toPromptRead(row: PromptRow, metrics: MetricsSummary): PromptRea
     gatewayId: row.gateway_id,
     enabled: row.enabled === 1,
     tags: parseJsonColumn(row.tags),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    createdBy: row.created_by,
-    modifiedBy: row.modified_by,
-    version: row.version,
+    ...auditedRead(row),
     metrics,
   };
 }

@@ -4,8 +4,9 @@ import type { MetricsSummary } from '../../store/repos/metrics.js';
 import type { ResourceRow } from '../../store/schema.js';
 import { parseJsonColumn } from '../common/json-column.js';
 import { toBase64 } from './resource-content.js';
+import { auditedRead, type AuditedRead } from '../common/audit.js';
 
-export interface ResourceRead {
+export interface ResourceRead extends AuditedRead {
   id: string;
   uri: string;
   name: string;
@@ -17,11 +18,6 @@ export interface ResourceRead {
   gatewayId: string | null;
   enabled: boolean;
   tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string | null;
-  modifiedBy: string | null;
-  version: number;
   metrics: MetricsSummary;
 }
 
@@ -45,11 +41,7 @@ export function toResourceRead(row: ResourceRow, metrics: MetricsSummary): Resou
     gatewayId: row.gateway_id,
     enabled: row.enabled === 1,
     tags: parseJsonColumn(row.tags),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    createdBy: row.created_by,
-    modifiedBy: row.modified_by,
-    version: row.version,
+    ...auditedRead(row),
     metrics,
   };
 }

@@ -3,8 +3,9 @@ import type { MetricsSummary } from '../../store/repos/metrics.js';
 import type { AssociationIds } from '../../store/repos/servers.js';
 import type { ServerRow } from '../../store/schema.js';
 import { parseJsonColumn } from '../common/json-column.js';
+import { auditedRead, type AuditedRead } from '../common/audit.js';
 
-export interface ServerRead {
+export interface ServerRead extends AuditedRead {
   id: string;
   name: string;
   description: string | null;
@@ -14,11 +15,6 @@ export interface ServerRead {
   associatedTools: string[];
   associatedResources: string[];
   associatedPrompts: string[];
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string | null;
-  modifiedBy: string | null;
-  version: number;
   metrics: MetricsSummary;
 }
 
@@ -33,11 +29,7 @@ export function toServerRead(row: ServerRow, links: AssociationIds, metrics: Met
     associatedTools: links.tool,
     associatedResources: links.resource,
     associatedPrompts: links.prompt,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    createdBy: row.created_by,
-    modifiedBy: row.modified_by,
-    version: row.version,
+    ...auditedRead(row),
     metrics,
   };
 }

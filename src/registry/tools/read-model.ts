@@ -5,8 +5,9 @@ import type { ToolRow } from '../../store/schema.js';
 import type { SecretCodec } from '../../auth/secret-box.js';
 import { maskAuth, openAuth, type MaskedAuth } from '../common/upstream-auth.js';
 import { parseJsonColumn } from '../common/json-column.js';
+import { auditedRead, type AuditedRead } from '../common/audit.js';
 
-export interface ToolRead {
+export interface ToolRead extends AuditedRead {
   id: string;
   name: string;
   originalName: string;
@@ -27,11 +28,6 @@ export interface ToolRead {
   enabled: boolean;
   reachable: boolean;
   tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string | null;
-  modifiedBy: string | null;
-  version: number;
   metrics: MetricsSummary;
 }
 
@@ -57,11 +53,7 @@ export function toToolRead(row: ToolRow, codec: SecretCodec, metrics: MetricsSum
     enabled: row.enabled === 1,
     reachable: row.reachable === 1,
     tags: parseJsonColumn(row.tags),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    createdBy: row.created_by,
-    modifiedBy: row.modified_by,
-    version: row.version,
+    ...auditedRead(row),
     metrics,
   };
 }
