@@ -7,6 +7,7 @@ import { startHealthChecks } from './federation/health/start-health-checks.js';
 import { newId } from './lib/ids.js';
 import { createServices, type Services } from './services.js';
 import { openStore, type Store } from './store/db.js';
+import { startInstanceMarker, type InstanceMarker } from './store/instances.js';
 import { Lease } from './store/lease.js';
 import { migrateToLatest } from './store/migrate.js';
 import { APP_VERSION } from './version.js';
@@ -33,8 +34,11 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
   const store = openStore(config.databaseUrl, { poolSize: config.dbPoolSize });
   let shuttingDown = false;
   let services: Services | undefined;
+  let marker: InstanceMarker | undefined;
   try {
     await migrateToLatest(store);
+    // Renewed while this process runs: `mcpgateway restore` refuses while any instance's marker is fresh.
+    marker = await startInstanceMarker(store.db, newId());
     const auth = await createAuthenticator(config);
     services = createServices(config, store);
     const app = await buildApp({
@@ -69,6 +73,7 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const built = services;
+    const running = marker;
     return {
       app,
       store,
@@ -81,11 +86,13 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
         await app.close();
         clearTimeout(grace);
         await health.stop();
+        await running.stop();
         await built.close();
         await store.close();
       },
     };
   } catch (error) {
+    await marker?.stop();
     await services?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;

@@ -12,6 +12,9 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['--validate-config', async () => (await import('./validate-config.js')).run],
   ['translate', async () => (await import('./translate.js')).run],
   ['wrapper', async () => (await import('./wrapper.js')).run],
+  ['backup', async () => (await import('./backup.js')).run],
+  ['restore', async () => (await import('./restore.js')).run],
+  ['verify', async () => (await import('./verify.js')).run],
 ]);
 
 const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
@@ -20,6 +23,9 @@ const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
        mcpgateway --validate-config
        mcpgateway translate --stdio "CMD" [--expose-sse] [--expose-streamable-http] [--port N]
        mcpgateway wrapper        (stdio MCP server forwarding to MCP_SERVER_URL with MCP_AUTH)
+       mcpgateway backup [--output FILE] [--json] | backup list [--json]
+       mcpgateway restore FILE [--force]
+       mcpgateway verify FILE [--json]
 `;
 
 async function main(argv: string[]): Promise<number> {
