@@ -147,11 +147,16 @@ async function insertRows(client: pg.ClientBase, next: () => Promise<unknown>): 
   const finishTable = async (): Promise<void> => {
     await flush();
     // Serial ids were inserted explicitly: move each sequence past them.
-    if (table?.columns.includes('id') === true)
+    if (table?.columns.includes('id') !== true) return;
+    const { rows } = await client.query<{ seq: string | null }>(
+      `select pg_get_serial_sequence($1, 'id') as seq`,
+      [table.table],
+    );
+    const seq = rows[0]?.seq;
+    if (seq !== null && seq !== undefined)
       await client.query(
-        `select setval(seq, coalesce((select max(id) from ${q(table.table)}), 0) + 1, false)
-           from pg_get_serial_sequence($1, 'id') as seq where seq is not null`,
-        [table.table],
+        `select setval($1, coalesce((select max(id) from ${q(table.table)}), 0) + 1, false)`,
+        [seq],
       );
   };
   for (let line = await next(); line !== undefined; line = await next()) {
