@@ -4,6 +4,7 @@ import type { Config } from './config/load.js';
 import { registerAuth, type AuthenticateHeaders } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerJsonBodyParser } from './http/plugins/json-body.js';
+import { backupRoutes } from './http/routes/backups.js';
 import { healthRoutes } from './http/routes/health.js';
 import { toolRoutes } from './http/routes/tools.js';
 import { promptRoutes } from './http/routes/prompts.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { prefix },
     );
   }
+  backupRoutes(app, { config: deps.config });
   registerMcpRoutes(app, {
     catalog: deps.services.catalog,
     sessions: deps.services.sessions,

@@ -1,6 +1,7 @@
 // Composition root: config → store (migrated) → services → buildApp → listen; close() undoes it in reverse.
 import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticator.js';
+import { createBackupScheduler } from './backup/schedule/start-backup-schedule.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/load.js';
 import { startHealthChecks } from './federation/health/start-health-checks.js';
@@ -38,7 +39,8 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
   try {
     await migrateToLatest(store);
     // Renewed while this process runs: `mcpgateway restore` refuses while any instance's marker is fresh.
-    marker = await startInstanceMarker(store.db, newId());
+    const instanceId = newId();
+    marker = await startInstanceMarker(store.db, instanceId);
     const auth = await createAuthenticator(config);
     services = createServices(config, store);
     const app = await buildApp({
@@ -69,6 +71,21 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       federation: services.federation,
       log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
     });
+    // Leader-only as well: at each BACKUP_SCHEDULE tick one instance writes, verifies and prunes.
+    const backups =
+      config.backupSchedule === undefined
+        ? undefined
+        : createBackupScheduler({
+            config,
+            schedule: config.backupSchedule,
+            db: store.db,
+            instanceId,
+            keyFingerprint: services.secrets.fingerprint,
+            appVersion: APP_VERSION,
+            registry: services.prometheus.registry,
+            log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
+          });
+    backups?.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -86,6 +103,7 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
         await app.close();
         clearTimeout(grace);
         await health.stop();
+        await backups?.stop();
         await running.stop();
         await built.close();
         await store.close();
