@@ -1,6 +1,6 @@
-// bench/backup: a gateway takes 200 registrations/s over HTTP while backups run back to back (in its process, as
-// BACKUP_SCHEDULE runs them); prints the writers' latency without and during backups, backup and restore MB/s on
-// a database padded to --mb, and whether any acknowledged registration is missing from the restored copy.
+// bench/backup: a gateway (its own process) takes 200 registrations/s over HTTP while backups run back to back
+// from this process, as `mcpgateway backup` would; prints the writers' latency without and during backups, backup
+// and restore MB/s on a database padded to --mb, and whether any acknowledged registration is missing after restore.
 // Run: npx tsx bench/backup.ts [--mb 100] [--seconds 20] [--rate 200] [--backend sqlite|postgres|both]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,8 +12,8 @@ import pg from 'pg';
 import { createSecretBox } from '../src/auth/secret-box.js';
 import { createBackup } from '../src/backup/create-backup.js';
 import { restoreBackup } from '../src/backup/restore-backup.js';
-import { loadConfig } from '../src/config/load.js';
-import { startGateway } from '../src/main.js';
+import { fileURLToPath } from 'node:url';
+import { spawnUntil } from './lib.js';
 import { openStore } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     rate: { type: 'string', default: '200' },
     backend: { type: 'string', default: 'both' },
+    /** Where artifacts go (default: beside the database): another disk, or /dev/shm, shows what disk contention costs. */
+    'backup-dir': { type: 'string' },
     'pg-admin-url': { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -32,6 +34,8 @@ const RATE = Number(values.rate);
 const SECRET = 'bench-encryption-secret';
 const secrets = createSecretBox(SECRET);
 const dir = mkdtempSync(join(tmpdir(), 'mcpgw-bench-backup-'));
+const backupDir =
+  values['backup-dir'] === undefined ? dir : mkdtempSync(join(values['backup-dir'], 'mcpgw-bench-'));
 
 async function pgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `mcpgw_bench_${randomBytes(4).toString('hex')}`;
@@ -93,18 +97,25 @@ async function run(label: 'sqlite' | 'postgres'): Promise<void> {
   try {
     process.stderr.write(`${label}: padding the database to ~${MB} MB\n`);
     await pad(url, MB);
-    const { config } = loadConfig({
-      env: {
+    const { child, match } = await spawnUntil(
+      process.execPath,
+      [
+        '--import',
+        import.meta.resolve('tsx'),
+        fileURLToPath(new URL('../src/cli/index.ts', import.meta.url)),
+      ],
+      {
+        PATH: process.env.PATH,
         DATABASE_URL: url,
         PORT: '0',
         AUTH_REQUIRED: 'false',
-        LOG_LEVEL: 'silent',
+        LOG_LEVEL: 'warn',
         AUTH_ENCRYPTION_SECRET: SECRET,
         JWT_SECRET_KEY: 'bench-secret-key-0123456789abcdef',
       },
-      cwd: dir,
-    });
-    const gateway = await startGateway({ config, logger: false });
+      /listening on (http:\/\/\S+)/,
+    );
+    const gateway = { url: match };
     const acknowledged: Array<{ name: string; at: number }> = [];
     const latencies: Array<{ at: number; ms: number }> = [];
     let writing = true;
@@ -148,7 +159,7 @@ async function run(label: 'sqlite' | 'postgres'): Promise<void> {
     let i = 0;
     while (performance.now() < deadline) {
       const from = performance.now();
-      const output = join(dir, `${label}-${i++}.mcpbak`);
+      const output = join(backupDir, `${label}-${i++}.mcpbak`);
       const result = await createBackup({
         databaseUrl: url,
         cwd: dir,
@@ -169,7 +180,8 @@ async function run(label: 'sqlite' | 'postgres'): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000));
     writing = false;
     await writer;
-    await gateway.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
 
     const during = latencies
       .filter((l) => windows.some((w) => l.at >= w.from && l.at <= w.to))
@@ -228,3 +240,4 @@ for (const backend of values.backend === 'both'
   : [values.backend as 'sqlite' | 'postgres'])
   await run(backend);
 rmSync(dir, { recursive: true, force: true });
+rmSync(backupDir, { recursive: true, force: true });
