@@ -5,7 +5,6 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../errors/app-error.js';
 import { takeSnapshot } from '../store/snapshot/database-snapshot.js';
-import { pgToolsOnPath } from '../store/snapshot/run-tool.js';
 import { checkPayloadChecksum, openArtifact, sha256OfFile, writeArtifact } from './artifact.js';
 import type { Manifest } from './manifest.js';
 
@@ -57,7 +56,7 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
       url: opts.databaseUrl,
       cwd: opts.cwd,
       dest: payloadPath,
-      usePgDump: opts.usePgDump ?? pgToolsOnPath(),
+      ...(opts.usePgDump === undefined ? {} : { usePgDump: opts.usePgDump }),
     });
     const bytes = (await stat(payloadPath)).size;
     say(`snapshot checked (${bytes} bytes); writing the artifact`);

@@ -53,7 +53,8 @@ export function createBackupScheduler(deps: BackupScheduleDeps): BackupScheduler
         now,
       }),
     verify: async (path) => {
-      await verifyBackup(path, { keyFingerprint: deps.keyFingerprint });
+      // Checked beside the artifact, where there is room for it, rather than in a possibly small /tmp.
+      await verifyBackup(path, { keyFingerprint: deps.keyFingerprint, scratchDir: dir });
     },
     metrics: createBackupMetrics(deps.registry),
     log: deps.log,

@@ -12,7 +12,7 @@ import type { Database } from '../schema.js';
 import { currentSchema, readPgFacts } from './pg-facts.js';
 import { checkPgDump, dumpWithPgDump, restoreWithPgRestore, withPgClient } from './pg-dump.js';
 import { countLogicalRows, dumpLogical, loadLogical } from './pg-logical.js';
-import { runTool } from './run-tool.js';
+import { pgToolsOnPath } from './run-tool.js';
 import { inspectSqlite, snapshotSqlite } from './sqlite-snapshot.js';
 import { prepareStagedSqlite, stagingPathFor, swapIntoPlace } from './sqlite-restore.js';
 import {
@@ -34,7 +34,8 @@ export async function takeSnapshot(opts: {
   url: string;
   cwd: string;
   dest: string;
-  usePgDump: boolean;
+  /** PostgreSQL: pg_dump or the built-in dump; default: pg_dump when it is on the PATH. */
+  usePgDump?: boolean;
 }): Promise<TakenSnapshot> {
   const target = parseDatabaseUrl(opts.url, opts.cwd);
   if (target.dialect === 'sqlite') {
@@ -48,7 +49,7 @@ export async function takeSnapshot(opts: {
       });
     return { kind: 'sqlite', payload: 'sqlite', facts };
   }
-  if (opts.usePgDump) {
+  if (opts.usePgDump ?? pgToolsOnPath()) {
     const { facts, schema } = await dumpWithPgDump(opts.url, opts.dest);
     await checkPgDump(opts.dest, facts);
     return { kind: 'postgres', payload: 'pg_dump', facts, schema };
@@ -90,7 +91,7 @@ export async function checkPayload(
     return;
   }
   if (payload === 'pg_dump') {
-    await runTool('pg_restore', ['--list'], source.stream());
+    await checkPgDump(source.stream(), facts);
     return;
   }
   assertCounts(facts.rowCounts, await countLogicalRows(source.stream()), 'The dump');
@@ -136,6 +137,8 @@ export async function loadSnapshot(opts: LoadOptions): Promise<void> {
   const target = parseDatabaseUrl(opts.url, opts.cwd);
   const step = async (s: Parameters<NonNullable<LoadOptions['onStep']>>[0]) => opts.onStep?.(s);
   if (target.dialect === 'sqlite') {
+    if (target.target === ':memory:')
+      throw new AppError({ code: 'Invalid', message: 'Cannot restore into an in-memory SQLite database' });
     const staged = stagingPathFor(target.target);
     try {
       await step('loading');
@@ -174,6 +177,13 @@ export async function loadSnapshot(opts: LoadOptions): Promise<void> {
       );
       assertCounts(opts.facts.rowCounts, facts.rowCounts, 'The restored database');
       await opts.check(store.db);
+    } catch (error) {
+      // pg_restore has committed by now: say so rather than imply the old data is still there.
+      throw new AppError({
+        code: 'Internal',
+        message: `pg_restore completed, but the restored database fails verification (restore again from another backup): ${(error as Error).message}`,
+        cause: error,
+      });
     } finally {
       await store.close();
     }

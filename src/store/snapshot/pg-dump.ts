@@ -52,9 +52,12 @@ export function dumpWithPgDump(url: string, destPath: string): Promise<PgSnapsho
   });
 }
 
-/** pg_restore --list: the archive reads to its end and holds the data of every table the manifest counts. */
-export async function checkPgDump(path: string, facts: SnapshotFacts): Promise<void> {
-  const { stdout } = await runTool('pg_restore', ['--list', path]);
+/** pg_restore --list: the archive (a file or a stream) reads to its end and holds the data of every table counted. */
+export async function checkPgDump(archive: string | Readable, facts: SnapshotFacts): Promise<void> {
+  const { stdout } =
+    typeof archive === 'string'
+      ? await runTool('pg_restore', ['--list', archive])
+      : await runTool('pg_restore', ['--list'], archive);
   const withData = new Set(
     [...stdout.matchAll(/ TABLE DATA \S+ (\S+) /g)].map((m) => m[1]).filter((t) => t !== undefined),
   );
