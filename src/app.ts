@@ -5,6 +5,7 @@ import { registerAuth, type AuthenticateHeaders } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerJsonBodyParser } from './http/plugins/json-body.js';
 import { registerShutdownGate } from './http/plugins/shutdown-gate.js';
+import { backupRoutes } from './http/routes/backups.js';
 import { healthRoutes } from './http/routes/health.js';
 import { toolRoutes } from './http/routes/tools.js';
 import { promptRoutes } from './http/routes/prompts.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { prefix },
     );
   }
+  backupRoutes(app, { config: deps.config });
   const hub = new SessionHub({
     store: deps.services.sessions,
     catalog: deps.services.catalog,

@@ -1,6 +1,7 @@
 // Composition root: config → store (migrated) → services → buildApp → listen; close() undoes it in reverse.
 import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticator.js';
+import { createBackupScheduler } from './backup/schedule/start-backup-schedule.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/load.js';
 import { startHealthChecks } from './federation/health/start-health-checks.js';
@@ -9,6 +10,7 @@ import { newId } from './lib/ids.js';
 import { createServices, type Services } from './services.js';
 import { connectStore } from './store/connect-store.js';
 import type { Store } from './store/db.js';
+import { startInstanceMarker, type InstanceMarker } from './store/instances.js';
 import { Lease } from './store/lease.js';
 import { migrateToLatest } from './store/migrate.js';
 import { APP_VERSION } from './version.js';
@@ -35,8 +37,12 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
   const store = await connectStore(config.databaseUrl, { poolSize: config.dbPoolSize });
   let shuttingDown = false;
   let services: Services | undefined;
+  let marker: InstanceMarker | undefined;
   try {
     await migrateToLatest(store);
+    // Renewed while this process runs: `mcpgateway restore` refuses while any instance's marker is fresh.
+    const instanceId = newId();
+    marker = await startInstanceMarker(store.db, instanceId);
     const auth = await createAuthenticator(config);
     services = createServices(config, store);
     const app = await buildApp({
@@ -76,10 +82,26 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       federation: services.federation,
       log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
     });
+    // Leader-only as well: at each BACKUP_SCHEDULE tick one instance writes, verifies and prunes.
+    const backups =
+      config.backupSchedule === undefined
+        ? undefined
+        : createBackupScheduler({
+            config,
+            schedule: config.backupSchedule,
+            db: store.db,
+            instanceId,
+            keyFingerprint: services.secrets.fingerprint,
+            appVersion: APP_VERSION,
+            registry: services.prometheus.registry,
+            log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
+          });
+    backups?.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const built = services;
+    const running = marker;
     return {
       app,
       store,
@@ -93,11 +115,14 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
         await app.close();
         clearTimeout(grace);
         await health.stop();
+        await backups?.stop();
+        await running.stop();
         await built.close();
         await store.close();
       },
     };
   } catch (error) {
+    await marker?.stop();
     await services?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;

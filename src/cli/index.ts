@@ -15,6 +15,9 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['wrapper', async () => (await import('./wrapper.js')).run],
   ['export', async () => (await import('./export.js')).run],
   ['import', async () => (await import('./import.js')).run],
+  ['backup', async () => (await import('./backup.js')).run],
+  ['restore', async () => (await import('./restore.js')).run],
+  ['verify', async () => (await import('./verify.js')).run],
 ]);
 
 const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
@@ -26,6 +29,9 @@ const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
        mcpgateway import FILE [--conflict-strategy skip|update|rename|fail] [--dry-run] [--source-secret S] [--continue-on-error]
        mcpgateway wrapper        (stdio MCP server forwarding to MCP_SERVER_URL with MCP_AUTH)
        mcpgateway --version
+       mcpgateway backup [--output FILE] [--json] | backup list [--json]
+       mcpgateway restore FILE [--force]
+       mcpgateway verify FILE [--json]
 `;
 
 /** node:util parseArgs rejects an unknown option or a missing value with a TypeError carrying one of these codes. */

@@ -1,6 +1,7 @@
 // Every configuration variable: its environment name, type, default and one-line doc (docs/configuration.md is checked against this).
 import { z } from 'zod';
 import { bool, choice, databaseUrl, int, list, networkList } from './value-types.js';
+import { parseCron } from '../lib/cron.js';
 
 interface VarSpec<S extends z.ZodType, D extends string | undefined> {
   env: string;
@@ -272,6 +273,42 @@ export const CONFIG_SCHEMA = {
     schema: int(0, 3650),
     default: '30',
     doc: 'Days metrics rows are kept (0 keeps them forever).',
+  }),
+  backupDir: v({
+    env: 'BACKUP_DIR',
+    schema: z.string().min(1),
+    default: './backups',
+    doc: 'Directory of `mcpgateway backup` artifacts and scheduled backups (relative to the working directory).',
+  }),
+  backupSchedule: v({
+    env: 'BACKUP_SCHEDULE',
+    schema: z.string().transform((text, ctx) => {
+      try {
+        return parseCron(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+    default: undefined,
+    doc: 'Cron expression (UTC, five fields, e.g. `0 3 * * *`) for backups made by the gateway itself; unset: none.',
+  }),
+  backupRetention: v({
+    env: 'BACKUP_RETENTION',
+    schema: z
+      .string()
+      .regex(/^\s*(\d+d?)\s*(,\s*\d+d?\s*)?$/, 'must be N (keep the last N), Nd (keep N days) or both: 7,30d')
+      .transform((text) => {
+        const parts = text.split(',').map((p) => p.trim());
+        const last = parts.find((p) => !p.endsWith('d'));
+        const days = parts.find((p) => p.endsWith('d'));
+        return {
+          keepLast: last === undefined ? undefined : Number(last),
+          keepDays: days === undefined ? undefined : Number(days.slice(0, -1)),
+        };
+      }),
+    default: '7',
+    doc: 'Scheduled backups kept: the last N, those younger than N days (`30d`), or either (`7,30d`); older ones are pruned after a new one is verified.',
   }),
 } as const;
 

@@ -9,7 +9,7 @@ import { mcpSessionSubject } from './migrations/0004-mcp-session-subject.js';
 import { resourceUriPerGateway } from './migrations/0005-resource-uri-per-gateway.js';
 
 /** Ordered: a new migration is appended, never inserted or renamed. */
-function migrations(dialect: SqlDialectName): Record<string, Migration> {
+export function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001-init': init(dialect),
     '0002-servers-gateways': serversGateways(),
@@ -17,6 +17,11 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
     '0004-mcp-session-subject': mcpSessionSubject(),
     '0005-resource-uri-per-gateway': resourceUriPerGateway(dialect),
   };
+}
+
+/** The name of every migration this code knows, oldest first (a backup of a newer schema is refused). */
+export function knownMigrationNames(): string[] {
+  return Object.keys(migrations('sqlite'));
 }
 
 export interface MigrateOutcome {
