@@ -17,6 +17,7 @@ interface SseEvent {
   id?: string;
   event?: string;
   data?: string;
+  retry?: string;
   comment?: string;
 }
 
@@ -35,6 +36,7 @@ async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseE
         if (line.startsWith(':')) event.comment = line.slice(1).trim();
         else if (line.startsWith('id: ')) event.id = line.slice(4);
         else if (line.startsWith('event: ')) event.event = line.slice(7);
+        else if (line.startsWith('retry: ')) event.retry = line.slice(7);
         else if (line.startsWith('data: '))
           event.data = (event.data === undefined ? '' : `${event.data}\n`) + line.slice(6);
       }
@@ -131,6 +133,13 @@ describe('MCP wire behaviour over real sockets', () => {
     );
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = sseEvents(res.body!);
+    // A 2025-11-25 session: the stream opens with a priming event (SEP-1699) before the progress.
+    const priming = (await events.next()).value as SseEvent;
+    expect(priming).toMatchObject({
+      id: expect.any(String),
+      data: '',
+      retry: expect.stringMatching(/^\d+$/),
+    });
     const progress = (await events.next()).value as SseEvent;
     expect(JSON.parse(progress.data!)).toMatchObject({ method: 'notifications/progress' });
     expect(progress.id).toBeDefined();
@@ -143,7 +152,7 @@ describe('MCP wire behaviour over real sockets', () => {
     });
     expect(resumed.status).toBe(200);
     const replay: SseEvent[] = [];
-    for await (const event of sseEvents(resumed.body!)) if (event.data !== undefined) replay.push(event);
+    for await (const event of sseEvents(resumed.body!)) if (event.data) replay.push(event);
     expect(replay.map((e) => JSON.parse(e.data!) as unknown)).toEqual([
       {
         jsonrpc: '2.0',

@@ -15,6 +15,15 @@ export function isSessionVersion(version: string): boolean {
   return (SESSION_VERSIONS as readonly string[]).includes(version);
 }
 
+/**
+ * Whether SSE streams open with a priming event (an id and empty data, SEP-1699). Only for 2025-11-25 and
+ * later session revisions: clients of earlier ones may try to parse the empty data as a JSON-RPC message
+ * (the SDK's own server withholds priming below 2025-11-25 for the same reason).
+ */
+export function primesSseStreams(version: string | null | undefined): boolean {
+  return version !== null && version !== undefined && isSessionVersion(version) && version >= '2025-11-25';
+}
+
 export function isStatelessVersion(version: string): boolean {
   return (STATELESS_VERSIONS as readonly string[]).includes(version);
 }

@@ -33,6 +33,8 @@ export interface ReplayedEvent {
 
 export interface Replay {
   streamId: string;
+  /** The sequence number the replay starts after (the client's position). */
+  after: number;
   events: ReplayedEvent[];
 }
 
@@ -62,11 +64,19 @@ export class EventStore {
     const stream = this.#streams.get(streamId);
     if (stream === undefined) return undefined;
     const seq = ++stream.seq;
-    const id = `${streamId}.${seq}`;
+    const id = this.cursor(streamId, seq);
     stream.events.push({ seq, id, data, at: this.now() });
     stream.bytes += Buffer.byteLength(data);
     this.#trim(stream);
     return id;
+  }
+
+  /**
+   * The id of a position in a stream: after event `seq`, or the stream's start for 0. Replaying after it
+   * yields exactly what follows, which is what a priming event hands the client.
+   */
+  cursor(streamId: string, seq: number): string {
+    return `${streamId}.${seq}`;
   }
 
   /** The events after `lastEventId` on its stream, or undefined when that id is unknown or expired. */
@@ -80,7 +90,7 @@ export class EventStore {
     const first = stream.events[0];
     // An id older than everything kept means events were lost: the caller must not pretend to resume.
     if (seq > stream.seq || (first?.seq ?? stream.seq + 1) > seq + 1) return undefined;
-    return { streamId, events: this.since(streamId, seq) };
+    return { streamId, after: seq, events: this.since(streamId, seq) };
   }
 
   /** The kept events of a stream after sequence number `seq` (gaps from eviction are not detected). */

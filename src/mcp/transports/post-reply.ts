@@ -14,6 +14,8 @@ export interface PostReplyOptions {
   keepAliveMs: number;
   /** A session's store: stream events get ids and stay replayable with Last-Event-ID. */
   events?: EventStore;
+  /** With a store: the stream opens with a priming event carrying this `retry` (ms); absent: no priming. */
+  primeRetryMs?: number;
 }
 
 /**
@@ -78,8 +80,11 @@ export class PostReply {
 
   #upgrade(): void {
     if (this.#sse !== undefined) return;
-    this.#streamId = this.opts.events?.newStream();
+    const { events, primeRetryMs } = this.opts;
+    this.#streamId = events?.newStream();
     this.#sse = new SseStream(this.res, { keepAliveMs: this.opts.keepAliveMs, headers: this.opts.headers });
+    if (events !== undefined && this.#streamId !== undefined && primeRetryMs !== undefined)
+      this.#sse.prime(events.cursor(this.#streamId, 0), primeRetryMs);
     const buffered = this.#buffered;
     this.#buffered = [];
     for (const message of buffered) this.#emit(message);

@@ -57,6 +57,15 @@ export class SseStream {
     this.#write(`${frame}\n`);
   }
 
+  /**
+   * The priming event (SEP-1699): the id a client resumes from with Last-Event-ID, empty data, and how long
+   * to wait before reconnecting. Written first on every stream, so a client that loses the connection before
+   * any message can still poll for the rest.
+   */
+  prime(id: string, retryMs: number): void {
+    this.#write(`id: ${id}\nretry: ${retryMs}\ndata: \n\n`);
+  }
+
   comment(text: string): void {
     this.#write(`: ${text}\n\n`);
   }

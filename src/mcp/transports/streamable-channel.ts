@@ -52,9 +52,12 @@ export class StreamableChannel implements SessionChannel {
    * A GET without Last-Event-ID. It first receives what no GET stream has carried yet (a list_changed
    * sent between initialize and the client's GET is not lost), then everything new.
    */
-  openStandalone(res: ServerResponse, headers: Headers): void {
+  openStandalone(res: ServerResponse, headers: Headers, primeRetryMs?: number): void {
     this.#standalone = this.#stream(res, headers);
     if (this.#closed) return this.#standalone.end();
+    // Primed at what earlier GET streams carried: resuming from it replays exactly what this one is about to send.
+    if (primeRetryMs !== undefined)
+      this.#standalone.prime(this.events.cursor(this.#standaloneId, this.#standaloneSent), primeRetryMs);
     this.#flushStandalone();
   }
 
@@ -62,10 +65,13 @@ export class StreamableChannel implements SessionChannel {
    * GET with Last-Event-ID: replays what the client missed on that stream and continues it (the
    * standalone stream, or a POST stream still answering). False when the id is unknown or expired.
    */
-  resume(lastEventId: string, res: ServerResponse, headers: Headers): boolean {
+  resume(lastEventId: string, res: ServerResponse, headers: Headers, primeRetryMs?: number): boolean {
     const replay = this.events.replayAfter(lastEventId);
     if (replay === undefined) return false;
     const sse = this.#stream(res, headers);
+    // Primed at the client's own position: dropped again mid-replay, it resumes from the same place.
+    if (primeRetryMs !== undefined)
+      sse.prime(this.events.cursor(replay.streamId, replay.after), primeRetryMs);
     for (const event of replay.events) sse.event(event.data, { id: event.id });
     if (replay.streamId === this.#standaloneId) {
       if (this.hasStandalone) this.#standalone?.end();

@@ -20,7 +20,12 @@ import {
   JsonRpcError,
   type RequestId,
 } from '../protocol/json-rpc.js';
-import { isSessionVersion, SESSION_VERSIONS } from '../protocol/versions.js';
+import {
+  isSessionVersion,
+  negotiateSessionVersion,
+  primesSseStreams,
+  SESSION_VERSIONS,
+} from '../protocol/versions.js';
 import type { SessionHub } from '../session-hub.js';
 import type { EventStoreLimits } from './event-store.js';
 import { accepts, type InboundRequest } from './inbound-request.js';
@@ -36,6 +41,13 @@ export interface StreamableHttpOptions {
   keepAliveMs: number;
   eventLimits: EventStoreLimits;
 }
+
+/**
+ * The `retry` (ms) of priming events: how long a client waits before polling a stream whose connection ended
+ * without its response (SEP-1699). We never close a stream early ourselves; a drop, a cut-off slow reader or a
+ * restart does, and a second is long enough not to hammer an instance that is going away.
+ */
+const POLL_RETRY_MS = 1000;
 
 const badRequest = (message: string, data?: unknown): JsonRpcError =>
   new JsonRpcError(INVALID_REQUEST, `Bad Request: ${message}`, data, 400);
@@ -81,8 +93,9 @@ export class StreamableHttp {
     const session = await this.#existing(http);
     const channel = channelOf(session);
     const headers = { 'mcp-session-id': session.sessionId };
+    const primeRetryMs = primeRetryFor(headerVersion(http) ?? (await session.state()).protocolVersion);
     const lastEventId = headerOf(http.req.headers['last-event-id']);
-    if (lastEventId !== undefined && channel.resume(lastEventId, http.res, headers)) return;
+    if (lastEventId !== undefined && channel.resume(lastEventId, http.res, headers, primeRetryMs)) return;
     if (channel.hasStandalone)
       throw new JsonRpcError(
         INVALID_REQUEST,
@@ -90,7 +103,7 @@ export class StreamableHttp {
         undefined,
         409,
       );
-    channel.openStandalone(http.res, headers);
+    channel.openStandalone(http.res, headers, primeRetryMs);
   }
 
   async delete(http: InboundRequest): Promise<void> {
@@ -105,7 +118,8 @@ export class StreamableHttp {
     const kinds = messages.map((m) => classifyMessage(m));
     const invalid = kinds.find((k) => k.kind === 'invalid');
     if (invalid !== undefined) throw badRequest(invalid.reason);
-    const isInitialize = kinds.some((k) => k.kind === 'request' && k.message.method === 'initialize');
+    const initialize = kinds.find((k) => k.kind === 'request' && k.message.method === 'initialize');
+    const isInitialize = initialize !== undefined;
     let session: LiveSession;
     if (isInitialize) {
       if (messages.length > 1) throw badRequest('initialize must be sent alone');
@@ -123,12 +137,19 @@ export class StreamableHttp {
       for (const message of messages) await this.opts.dispatcher.handle(session, message);
       return writeAccepted(http.res, headers);
     }
+    // The version this request speaks: initialize's own (negotiated from it), else the header, else the session's.
+    const version =
+      initialize?.kind === 'request'
+        ? negotiateSessionVersion(initialize.message.params?.protocolVersion)
+        : (headerVersion(http) ?? (await session.state()).protocolVersion);
+    const primeRetryMs = primeRetryFor(version);
     const exchange = new PostReply(http.res, {
       streamable: accepts(http.req, 'text/event-stream'),
       batch,
       headers,
       keepAliveMs: this.opts.keepAliveMs,
       events: channel.events,
+      ...(primeRetryMs === undefined ? {} : { primeRetryMs }),
     });
     for (const id of requestIds) {
       exchange.expect(idKey(id));
@@ -154,8 +175,8 @@ export class StreamableHttp {
     const session = await this.opts.hub.resolve(id, http.principal, http.scope, (record, touch) =>
       record.transport === 'streamable-http' ? this.#channel(touch) : undefined,
     );
-    const version = headerOf(http.req.headers['mcp-protocol-version']);
-    if (version !== undefined && !isSessionVersion(version.trim()))
+    const version = headerVersion(http);
+    if (version !== undefined && !isSessionVersion(version))
       throw badRequest(`unsupported MCP-Protocol-Version ${version}`, { supported: [...SESSION_VERSIONS] });
     return session;
   }
@@ -181,6 +202,14 @@ function isPlainSessionMessage(body: unknown, headers: InboundRequest['req']['he
   if (version !== undefined && !isSessionVersion(version)) return false;
   const meta = isRecord(body.params) ? body.params._meta : undefined;
   return !(isRecord(meta) && PROTOCOL_VERSION_META_KEY in meta);
+}
+
+function headerVersion(http: InboundRequest): string | undefined {
+  return headerOf(http.req.headers['mcp-protocol-version'])?.trim();
+}
+
+function primeRetryFor(version: string | null | undefined): number | undefined {
+  return primesSseStreams(version) ? POLL_RETRY_MS : undefined;
 }
 
 function channelOf(session: LiveSession): StreamableChannel {

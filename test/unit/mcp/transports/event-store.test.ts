@@ -47,6 +47,18 @@ describe('EventStore', () => {
     expect(store.replayAfter(second)?.events.map((e) => e.data)).toEqual(['e3', 'e4']);
   });
 
+  it("resumes from a stream's start cursor (a priming id) until its first event is dropped", () => {
+    const { store } = storeWith({ maxEventsPerStream: 2 });
+    const s = store.newStream();
+    const start = store.cursor(s, 0);
+    expect(store.replayAfter(start)).toEqual({ streamId: s, after: 0, events: [] });
+    store.append(s, 'e1');
+    store.append(s, 'e2');
+    expect(store.replayAfter(start)?.events.map((e) => e.data)).toEqual(['e1', 'e2']);
+    store.append(s, 'e3');
+    expect(store.replayAfter(start)).toBeUndefined();
+  });
+
   it('keeps at most maxBytesPerStream bytes of event data', () => {
     const { store } = storeWith({ maxBytesPerStream: 10 });
     const s = store.newStream();
