@@ -83,7 +83,10 @@ function seedDocument(): unknown {
     resource_ids: [resources[i % resources.length]!.uri],
     prompt_ids: [prompts[i % prompts.length]!.name],
   }));
-  const roots = Array.from({ length: 5 }, (_, i) => ({ uri: `file:///srv/project-${i}`, name: `project ${i}` }));
+  const roots = Array.from({ length: 5 }, (_, i) => ({
+    uri: `file:///srv/project-${i}`,
+    name: `project ${i}`,
+  }));
   return {
     version: '2025-03-26',
     exported_at: new Date().toISOString(),
@@ -103,7 +106,10 @@ interface Database {
 async function freshDatabase(backend: string, label: string): Promise<Database> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(work, `${label}-`));
-    return { url: `sqlite:///${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true }) };
+    return {
+      url: `sqlite:///${join(dir, 'bench.db')}`,
+      drop: () => Promise.resolve(rmSync(dir, { recursive: true })),
+    };
   }
   const adminUrl = values['pg-url'];
   const name = `mcpgw_bench_${label}_${randomBytes(4).toString('hex')}`;
@@ -150,7 +156,8 @@ async function cli(databaseUrl: string, args: string[]): Promise<Run> {
   const seconds = (performance.now() - start) / 1000;
   const output = readFileSync(log, 'utf8');
   if (code !== 0) throw new Error(`mcpgateway ${args.join(' ')} exited with ${code}: ${output.slice(-2000)}`);
-  return { seconds, said: output.trim().split('\n').at(-1) ?? '' };
+  const last = output.trim().split('\n').at(-1) ?? '';
+  return { seconds, said: last.replace(/^\S+ \S+: /, '').replace(/ to \/\S+$/, '') };
 }
 
 const seedFile = join(work, 'seed.json');
