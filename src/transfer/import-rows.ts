@@ -36,6 +36,11 @@ const requestType = z
   .string()
   .transform((s) => s.toUpperCase())
   .pipe(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']));
+// Built once: zod 4 compiles a schema on its first parse, and one built per entry cost most of a 10,000-tool import.
+const localToolSchema = z.object({ name: toolNameSchema, url: urlSchema(HTTP_SCHEMES) });
+const localResourceSchema = z.object({ uri: resourceUriSchema });
+const gatewayUrlSchema = z.object({ url: urlSchema(HTTP_SCHEMES) });
+const serverIconSchema = z.object({ icon: urlSchema(HTTP_SCHEMES) });
 
 /** gatewayId null: a REST tool registered here, held to the same rules as POST /tools. */
 export function toolRow(e: ToolIn, gatewayId: string | null, ctx: RowContext): Fresh<ToolRow> {
@@ -45,7 +50,7 @@ export function toolRow(e: ToolIn, gatewayId: string | null, ctx: RowContext): F
       throw invalid(
         `integration_type ${e.integration_type}: only REST tools are registered directly; MCP tools come with their gateway`,
       );
-    parseWith(z.object({ name: toolNameSchema, url: urlSchema(HTTP_SCHEMES) }), { name: e.name, url: e.url });
+    parseWith(localToolSchema, { name: e.name, url: e.url });
   }
   return {
     original_name: e.name,
@@ -76,7 +81,7 @@ export function toolRow(e: ToolIn, gatewayId: string | null, ctx: RowContext): F
 
 export function resourceRow(e: ResourceIn, gatewayId: string | null, ctx: RowContext): Fresh<ResourceRow> {
   const local = gatewayId === null;
-  if (local) parseWith(z.object({ uri: resourceUriSchema }), { uri: e.uri });
+  if (local) parseWith(localResourceSchema, { uri: e.uri });
   const content = local
     ? toStoredContent(e.content ?? '', e.content_encoding ?? 'text')
     : { text_content: null, binary_content: null, size: e.size ?? null };
@@ -135,7 +140,7 @@ export function gatewayRow(e: GatewayIn, ctx: RowContext): Fresh<GatewayRow> {
     e.transport ?? (/\/sse\/*$/.test(new URL(e.url, 'http://x').pathname) ? 'SSE' : 'STREAMABLEHTTP');
   if (transport === 'STDIO') {
     if (!e.command) throw invalid('command: a STDIO gateway needs command (an argv array)');
-  } else parseWith(z.object({ url: urlSchema(HTTP_SCHEMES) }), { url: e.url });
+  } else parseWith(gatewayUrlSchema, { url: e.url });
   return {
     name: e.name,
     slug,
@@ -160,7 +165,7 @@ export function gatewayRow(e: GatewayIn, ctx: RowContext): Fresh<GatewayRow> {
 }
 
 export function serverRow(e: ServerIn, ctx: RowContext): Fresh<ServerRow> {
-  if (e.icon != null) parseWith(z.object({ icon: urlSchema(HTTP_SCHEMES) }), { icon: e.icon });
+  if (e.icon != null) parseWith(serverIconSchema, { icon: e.icon });
   return {
     name: e.name,
     description: e.description ?? null,

@@ -28,6 +28,7 @@ import {
   toolEntrySchema,
   type ImportDocument,
 } from './import-schema.js';
+import { InsertBatch } from './insert-batch.js';
 import { freeName, Index, upsert, type ConflictStrategy, type Upserted } from './upsert.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -135,6 +136,10 @@ class ImportRun {
   /** `<type>:<reference in the file>` → the id it became here. */
   readonly #ids = new Map<string, string>();
   readonly #outcome: ImportOutcome = { discover: [], changed: new Set() };
+  /** New tools, resources and prompts wait here; everything that reads or links them runs after a flush. */
+  readonly #newTools: InsertBatch<ToolRow>;
+  readonly #newResources: InsertBatch<ResourceRow>;
+  readonly #newPrompts: InsertBatch<PromptRow>;
 
   constructor(
     private readonly trx: Kysely<Database>,
@@ -152,6 +157,20 @@ class ImportRun {
     this.#servers = new Index(snap.servers, (r) => [`n:${r.name}`]);
     this.#links = snap.links;
     this.#roots = new Map(snap.roots.map((r) => [r.uri, r.name]));
+    const size = opts.continueOnError ? 1 : undefined;
+    this.#newTools = new InsertBatch('tools', (rows) => new ToolsRepo(trx).insertMany(rows), size);
+    this.#newResources = new InsertBatch(
+      'resources',
+      (rows) => new ResourcesRepo(trx).insertMany(rows),
+      size,
+    );
+    this.#newPrompts = new InsertBatch('prompts', (rows) => new PromptsRepo(trx).insertMany(rows), size);
+  }
+
+  async #flush(): Promise<void> {
+    await this.#newTools.flush();
+    await this.#newResources.flush();
+    await this.#newPrompts.flush();
   }
 
   async run(doc: ImportDocument): Promise<ImportOutcome> {
@@ -164,6 +183,7 @@ class ImportRun {
       await this.#resource(raw, `entities.resources[${i}]`, null, 'resources');
     for (const [i, raw] of (entities.prompts ?? []).entries())
       await this.#prompt(raw, `entities.prompts[${i}]`, null, 'prompts');
+    await this.#flush(); // servers link what was created above
     for (const [i, raw] of (entities.servers ?? []).entries()) await this.#server(raw, i);
     return this.#outcome;
   }
@@ -356,8 +376,11 @@ class ImportRun {
           const free = freeName(fresh.name, (n) => this.#tools.get(`n:${n}`) !== undefined, LIMITS.toolName);
           return { ...fresh, name: free, original_name: free, id: this.#tools.freeId(undefined) };
         },
-        insert: (row) => repo.insert(row),
-        update: (id, patch) => repo.update(id, patch),
+        insert: (row) => this.#newTools.add(row),
+        update: async (id, patch) => {
+          await this.#flush(); // the row may be one this import created (a name twice in the file)
+          await repo.update(id, patch);
+        },
       });
       this.#map('tools', [e.id, e.registered_name, e.name], result.row.id);
       if (result.action !== 'skip' && result.action !== 'unchanged') this.#outcome.changed.add('tools');
@@ -392,8 +415,11 @@ class ImportRun {
           const free = freeName(e.uri, (u) => this.#resources.get(`u:${u}`) !== undefined, LIMITS.url);
           return { ...fresh, uri: free, id: this.#resources.freeId(undefined) };
         },
-        insert: (row) => repo.insert(row),
-        update: (id, patch) => repo.update(id, patch),
+        insert: (row) => this.#newResources.add(row),
+        update: async (id, patch) => {
+          await this.#flush(); // the row may be one this import created (a name twice in the file)
+          await repo.update(id, patch);
+        },
       });
       this.#map('resources', gatewayId === null ? [e.id, e.uri] : [e.id], result.row.id);
       if (result.action !== 'skip' && result.action !== 'unchanged') this.#outcome.changed.add('resources');
@@ -434,8 +460,11 @@ class ImportRun {
           const free = freeName(fresh.name, (n) => this.#prompts.get(`n:${n}`) !== undefined, LIMITS.name);
           return { ...fresh, name: free, original_name: free, id: this.#prompts.freeId(undefined) };
         },
-        insert: (row) => repo.insert(row),
-        update: (id, patch) => repo.update(id, patch),
+        insert: (row) => this.#newPrompts.add(row),
+        update: async (id, patch) => {
+          await this.#flush(); // the row may be one this import created (a name twice in the file)
+          await repo.update(id, patch);
+        },
       });
       this.#map('prompts', [e.id, e.name], result.row.id);
       if (result.action !== 'skip' && result.action !== 'unchanged') this.#outcome.changed.add('prompts');

@@ -13,6 +13,15 @@ export class PromptsRepo {
     await this.db.insertInto('prompts').values(row).execute();
   }
 
+  /** One multi-row INSERT (an import writes its new rows a batch at a time). */
+  async insertMany(rows: readonly NewPromptRow[]): Promise<void> {
+    if (rows.length > 0)
+      await this.db
+        .insertInto('prompts')
+        .values([...rows])
+        .execute();
+  }
+
   async update(id: string, patch: PromptRowUpdate): Promise<void> {
     await this.db.updateTable('prompts').set(patch).where('id', '=', id).execute();
   }

@@ -13,6 +13,15 @@ export class ResourcesRepo {
     await this.db.insertInto('resources').values(row).execute();
   }
 
+  /** One multi-row INSERT (an import writes its new rows a batch at a time). */
+  async insertMany(rows: readonly NewResourceRow[]): Promise<void> {
+    if (rows.length > 0)
+      await this.db
+        .insertInto('resources')
+        .values([...rows])
+        .execute();
+  }
+
   async update(id: string, patch: ResourceRowUpdate): Promise<void> {
     await this.db.updateTable('resources').set(patch).where('id', '=', id).execute();
   }

@@ -11,6 +11,15 @@ export class ToolsRepo {
     await this.db.insertInto('tools').values(row).execute();
   }
 
+  /** One multi-row INSERT (an import writes its new rows a batch at a time). */
+  async insertMany(rows: readonly NewToolRow[]): Promise<void> {
+    if (rows.length > 0)
+      await this.db
+        .insertInto('tools')
+        .values([...rows])
+        .execute();
+  }
+
   async update(id: string, patch: ToolRowUpdate): Promise<void> {
     await this.db.updateTable('tools').set(patch).where('id', '=', id).execute();
   }

@@ -115,6 +115,30 @@ for (const backend of backends()) {
       });
     });
 
+    it('more tools than one write batch all arrive; a name given twice ends with the later entry', async () => {
+      const tools = Array.from({ length: 1201 }, (_, i) => ({
+        name: `tool-${i}`,
+        url: `https://api.example.com/${i}`,
+        integration_type: 'REST',
+      }));
+      tools.push({ name: 'tool-1200', url: 'https://api.example.com/again', integration_type: 'REST' });
+      const importData = {
+        version: '2025-03-26',
+        exported_at: '2026-01-01T00:00:00Z',
+        entities: {
+          tools,
+          servers: [{ name: 'last', associated_tools: tools.slice(1100).map((tool) => tool.name) }],
+        },
+      };
+      const res = await t.call('POST', '/import', { import_data: importData });
+      expect(res.json()).toMatchObject({ progress: { created: 1202, updated: 1, failed: 0 } });
+      const listed = (await t.call('GET', '/tools?limit=0')).json<Array<{ name: string; url: string }>>();
+      expect(listed).toHaveLength(1201);
+      expect(listed.find((tool) => tool.name === 'tool-1200')?.url).toBe('https://api.example.com/again');
+      const servers = (await t.call('GET', '/servers')).json<Array<{ associatedTools: string[] }>>();
+      expect(servers[0]!.associatedTools).toHaveLength(101);
+    });
+
     it('skip keeps, rename adds, fail refuses with 409 and writes nothing', async () => {
       await t.call('POST', '/import', body());
       const tool = (await t.call('GET', '/tools')).json()[0] as { id: string };
