@@ -44,7 +44,9 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
     const instanceId = newId();
     marker = await startInstanceMarker(store.db, instanceId);
     const auth = await createAuthenticator(config);
-    services = createServices(config, store);
+    // Bus failures (a lost Redis or LISTEN connection, a handler that threw) go to the app's log once it exists.
+    let busLog: (error: unknown) => void = () => undefined;
+    services = createServices(config, store, { onBusError: (error) => busLog(error) });
     const app = await buildApp({
       config,
       store,
@@ -55,6 +57,7 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       isShuttingDown: () => shuttingDown,
     });
     for (const notice of services.notices) app.log.warn(notice);
+    busLog = (error) => app.log.warn({ err: error }, 'event bus: %s', (error as Error).message);
     // Not awaited: an unreachable Redis must not hold start-up, but the operator hears of it at once.
     const warn = opts.warn ?? ((message: string) => app.log.warn(message));
     services.sessions.ping().catch((error: unknown) => {

@@ -1,8 +1,8 @@
 // createServices: builds every long-lived service once from config and an open store, and closes them in reverse (main.ts and the test app share it).
 import { createSecretBox, type SecretBox } from './auth/secret-box.js';
+import { createEventBus } from './cache/create-event-bus.js';
 import { createSessionStore } from './cache/create-session-store.js';
 import type { EventBus } from './cache/event-bus.js';
-import { MemoryEventBus } from './cache/memory-event-bus.js';
 import type { SessionStore } from './cache/session-store.js';
 import type { Config } from './config/load.js';
 import {
@@ -56,7 +56,7 @@ export interface ServicesOptions {
   onMetricsError?: (error: unknown, dropped: number) => void;
   /** A bus message that could not be published or a handler that failed. */
   onBusError?: (error: unknown) => void;
-  /** Tests share one MemoryBroker between instances; otherwise each process has its own memory bus. */
+  /** Tests share one MemoryBroker between instances; otherwise CACHE_TYPE picks the bus (createEventBus). */
   bus?: EventBus;
 }
 
@@ -86,7 +86,8 @@ export function createServices(config: Config, store: Store, opts: ServicesOptio
   const stdio = new StdioProcesses();
   const oauth = new ClientCredentialsTokens({ http });
   const federation = createGatewayFederation({ config, http, stdio, oauth });
-  const bus = opts.bus ?? new MemoryEventBus(opts.onBusError ? { onError: opts.onBusError } : {});
+  const bus =
+    opts.bus ?? createEventBus({ config, store, ...(opts.onBusError ? { onError: opts.onBusError } : {}) });
   const registry = createRegistry({
     store,
     bus,

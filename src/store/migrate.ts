@@ -7,6 +7,7 @@ import { serversGateways } from './migrations/0002-servers-gateways.js';
 import { gatewayServerInfo } from './migrations/0003-gateway-server-info.js';
 import { mcpSessionSubject } from './migrations/0004-mcp-session-subject.js';
 import { resourceUriPerGateway } from './migrations/0005-resource-uri-per-gateway.js';
+import { eventBusPayloads } from './migrations/0006-event-bus-payloads.js';
 
 /** Ordered: a new migration is appended, never inserted or renamed. */
 export function migrations(dialect: SqlDialectName): Record<string, Migration> {
@@ -16,6 +17,7 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
     '0003-gateway-server-info': gatewayServerInfo(),
     '0004-mcp-session-subject': mcpSessionSubject(),
     '0005-resource-uri-per-gateway': resourceUriPerGateway(dialect),
+    '0006-event-bus-payloads': eventBusPayloads(dialect),
   };
 }
 

@@ -160,6 +160,13 @@ export interface McpMessagesTable {
   last_accessed: IsoTime;
 }
 
+/** Event-bus messages too large for a NOTIFY (migration 0006); short-lived. */
+export interface EventBusPayloadsTable {
+  id: Generated<number>;
+  content: JsonText;
+  created_at: IsoTime;
+}
+
 export interface RootsTable {
   uri: string;
   name: string | null;
@@ -188,6 +195,7 @@ export interface Database {
   server_prompt_association: ServerPromptAssociationTable;
   mcp_sessions: McpSessionsTable;
   mcp_messages: McpMessagesTable;
+  event_bus_payloads: EventBusPayloadsTable;
   roots: RootsTable;
   leases: LeasesTable;
 }

@@ -28,6 +28,7 @@ const TABLES = [
   'server_prompt_association',
   'mcp_sessions',
   'mcp_messages',
+  'event_bus_payloads',
   'roots',
 ];
 
