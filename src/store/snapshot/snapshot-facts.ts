@@ -20,6 +20,7 @@ export const APP_TABLES = [
   'mcp_sessions',
   'mcp_messages',
   'leases',
+  'event_bus_payloads',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 // A table added to Database and forgotten here fails to compile.
@@ -30,8 +31,9 @@ void allTablesListed;
 /**
  * `leases` rows say which instance runs a leader-only job, and which instances are alive: they describe the
  * processes of the moment, not data. Backups leave them out, so a restored database never looks busy.
+ * `event_bus_payloads` holds large bus messages for the few minutes their notification is in flight.
  */
-export const EPHEMERAL_TABLES: ReadonlySet<string> = new Set(['leases']);
+export const EPHEMERAL_TABLES: ReadonlySet<string> = new Set(['leases', 'event_bus_payloads']);
 
 /** sqlite: a database file; pg_dump: a pg_dump -Fc archive; logical: the built-in JSON-lines dump of PostgreSQL. */
 export const PAYLOAD_KINDS = ['sqlite', 'pg_dump', 'logical'] as const;
