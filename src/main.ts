@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createBackupScheduler } from './backup/schedule/start-backup-schedule.js';
 import { buildApp } from './app.js';
+import { startSessionReaper } from './cache/session-reaper.js';
 import type { Config } from './config/load.js';
 import { startHealthChecks } from './federation/health/start-health-checks.js';
 import { explainListenError } from './http/listen-error.js';
@@ -85,6 +86,15 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
       federation: services.federation,
       log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
     });
+    // Leader-only as well: one instance deletes session records past SESSION_TTL.
+    const reaper = startSessionReaper({
+      config,
+      sessions: services.sessions,
+      db: store.db,
+      holder: instanceId,
+      registry: services.prometheus.registry,
+      log: (m) => app.log.warn(m),
+    });
     // Leader-only as well: at each BACKUP_SCHEDULE tick one instance writes, verifies and prunes.
     const backups =
       config.backupSchedule === undefined
@@ -118,6 +128,7 @@ export async function startGateway(opts: StartOptions): Promise<Gateway> {
         await app.close();
         clearTimeout(grace);
         await health.stop();
+        await reaper.stop();
         await backups?.stop();
         await running.stop();
         await built.close();

@@ -11,7 +11,13 @@ import {
   withSubscription,
   withoutSubscription,
 } from './session-record-codec.js';
-import type { NewSession, SessionPatch, SessionRecord, SessionStore } from './session-store.js';
+import type {
+  NewSession,
+  SessionPatch,
+  SessionPurgeFilter,
+  SessionRecord,
+  SessionStore,
+} from './session-store.js';
 
 export interface DatabaseSessionStoreOptions {
   /** The app's store; this class never closes it. */
@@ -19,8 +25,6 @@ export interface DatabaseSessionStoreOptions {
   ttlSeconds: number;
   /** Clock in epoch milliseconds; tests pass a fake one instead of waiting. */
   now?: () => number;
-  /** Least seconds between two deletes of expired rows; default TTL/10, at least 1. */
-  sweepIntervalSeconds?: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -29,18 +33,14 @@ export class DatabaseSessionStore implements SessionStore {
   readonly #rows: SessionsRepo;
   readonly #ttlMs: number;
   readonly #now: () => number;
-  readonly #sweepMs: number;
-  #nextSweep = 0;
 
   constructor(opts: DatabaseSessionStoreOptions) {
     this.#rows = new SessionsRepo(opts.store);
     this.#ttlMs = opts.ttlSeconds * 1000;
     this.#now = opts.now ?? Date.now;
-    this.#sweepMs = Math.max(1000, (opts.sweepIntervalSeconds ?? opts.ttlSeconds / 10) * 1000);
   }
 
   async create(init: NewSession): Promise<SessionRecord> {
-    await this.#sweep();
     const record = newSessionRecord(randomUUID(), init, this.#now());
     await this.#rows.insert({
       session_id: record.id,
@@ -83,6 +83,20 @@ export class DatabaseSessionStore implements SessionStore {
     return (await this.#rows.listBySubject(subject, this.#cutoff())).map(toRecord);
   }
 
+  async list(): Promise<SessionRecord[]> {
+    return (await this.#rows.listLive(this.#cutoff())).map(toRecord);
+  }
+
+  purge(filter: SessionPurgeFilter = {}): Promise<number> {
+    const before = filter.lastUsedBefore === undefined ? undefined : iso(filter.lastUsedBefore);
+    return this.#rows.deleteLive(this.#cutoff(), before);
+  }
+
+  /** Expired rows stay (invisible) until the leader's SessionReaper calls this. */
+  reapExpired(): Promise<number> {
+    return this.#rows.deleteExpired(this.#cutoff());
+  }
+
   /** The database is the app's store, which /ready checks itself. */
   ping(): Promise<void> {
     return Promise.resolve();
@@ -103,14 +117,6 @@ export class DatabaseSessionStore implements SessionStore {
       const next = freezeRecord({ ...change(toRecord(row)), lastAccessedAt: this.#now() });
       return { value: next, data: encodeSessionBody(next), lastAccessed: iso(next.lastAccessedAt) };
     });
-  }
-
-  /** Deletes rows nobody will ask about again; at most once per interval, from create() where rows appear. */
-  async #sweep(): Promise<void> {
-    const now = this.#now();
-    if (now < this.#nextSweep) return;
-    this.#nextSweep = now + this.#sweepMs;
-    await this.#rows.deleteExpired(this.#cutoff());
   }
 }
 

@@ -1,6 +1,12 @@
 // MemorySessionStore: single-instance SessionStore on Maps, with idle expiry checked on access and swept in batches.
 import { randomUUID } from 'node:crypto';
-import type { NewSession, SessionPatch, SessionRecord, SessionStore } from './session-store.js';
+import type {
+  NewSession,
+  SessionPatch,
+  SessionPurgeFilter,
+  SessionRecord,
+  SessionStore,
+} from './session-store.js';
 
 export interface MemorySessionStoreOptions {
   ttlSeconds: number;
@@ -92,6 +98,28 @@ export class MemorySessionStore implements SessionStore {
       if (record !== undefined) records.push(record);
     }
     return Promise.resolve(records.sort((a, b) => a.lastAccessedAt - b.lastAccessedAt));
+  }
+
+  list(): Promise<SessionRecord[]> {
+    const records = [...this.#sessions.keys()].flatMap((id) => this.#live(id) ?? []);
+    return Promise.resolve(records.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)));
+  }
+
+  async purge(filter: SessionPurgeFilter = {}): Promise<number> {
+    const { lastUsedBefore } = filter;
+    let purged = 0;
+    for (const record of await this.list()) {
+      if (lastUsedBefore !== undefined && record.lastAccessedAt > lastUsedBefore) continue;
+      this.#remove(record.id);
+      purged += 1;
+    }
+    return purged;
+  }
+
+  reapExpired(): Promise<number> {
+    const expired = [...this.#sessions.values()].filter((record) => this.#expired(record));
+    for (const record of expired) this.#remove(record.id);
+    return Promise.resolve(expired.length);
   }
 
   ping(): Promise<void> {

@@ -3,7 +3,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Redis, type ChainableCommander } from 'ioredis';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { decodeSessionHash, encodeSessionFields, newSessionRecord } from './session-record-codec.js';
-import type { NewSession, SessionPatch, SessionRecord, SessionStore } from './session-store.js';
+import type {
+  NewSession,
+  SessionPatch,
+  SessionPurgeFilter,
+  SessionRecord,
+  SessionStore,
+} from './session-store.js';
 
 export const DEFAULT_SESSION_KEY_PREFIX = 'mcpgw:session:';
 
@@ -159,6 +165,37 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
+  list(): Promise<SessionRecord[]> {
+    return this.#guard(async () =>
+      (await this.#scanRecords()).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
+    );
+  }
+
+  purge(filter: SessionPurgeFilter = {}): Promise<number> {
+    return this.#guard(async () => {
+      const { lastUsedBefore } = filter;
+      const victims = (await this.#scanRecords()).filter(
+        (record) => lastUsedBefore === undefined || record.lastAccessedAt <= lastUsedBefore,
+      );
+      let purged = 0;
+      for (const record of victims) {
+        const [deleted] = await execAll(
+          this.#redis
+            .multi()
+            .del(this.#recordKey(record.id))
+            .zrem(this.#subjectKey(record.subject), record.id),
+        );
+        if (deleted === 1) purged += 1;
+      }
+      return purged;
+    });
+  }
+
+  /** Redis expires each session's keys by itself (PEXPIRE on every write): nothing is left to reap. */
+  reapExpired(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
   async close(): Promise<void> {
     if (this.#redis.status === 'end') return;
     // quit() waits for pending replies, but would wait on a connection that never came up: drop it instead.
@@ -173,6 +210,28 @@ export class RedisSessionStore implements SessionStore {
 
   #subjectKey(subject: string): string {
     return `${this.#prefix}by-subject:${subject}`;
+  }
+
+  /** Every live record, by SCAN (never KEYS, which blocks Redis for the whole key space). */
+  async #scanRecords(): Promise<SessionRecord[]> {
+    const head = this.#recordKey('');
+    const ids = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', `${escapeGlob(head)}*`, 'COUNT', 500);
+      cursor = next;
+      // SCAN may return a key more than once.
+      for (const key of keys) ids.add(key.slice(head.length));
+    } while (cursor !== '0');
+    if (ids.size === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.#recordKey(id));
+    const results = await execAll(pipeline);
+    return [...ids].flatMap((id, i) => {
+      const hash = toHash(results[i]);
+      const record = hash.size === 0 ? undefined : decodeSessionHash(id, hash);
+      return record !== undefined && this.#live(record) ? [record] : [];
+    });
   }
 
   /** Redis expires keys on its own clock; this check keeps "expired means unknown" exact on ours too. */
@@ -245,6 +304,11 @@ async function execAll(chain: ChainableCommander): Promise<unknown[]> {
   const rows = (await chain.exec()) ?? [];
   for (const [error] of rows) if (error) throw error;
   return rows.map(([, value]) => value);
+}
+
+/** A literal for a SCAN MATCH pattern: the key prefix is configurable and may hold glob characters. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** HGETALL's reply (an object of our own field names; empty when the key is gone) as a Map. */

@@ -99,8 +99,34 @@ export class SessionsRepo {
       .execute();
   }
 
-  async deleteExpired(cutoff: string): Promise<void> {
-    await this.#db.deleteFrom('mcp_sessions').where('last_accessed', '<=', cutoff).execute();
+  /** Live rows, oldest first. */
+  listLive(cutoff: string): Promise<SessionRow[]> {
+    return this.#db
+      .selectFrom('mcp_sessions')
+      .select(COLUMNS)
+      .where('last_accessed', '>', cutoff)
+      .orderBy('created_at')
+      .orderBy('session_id')
+      .execute();
+  }
+
+  /** Deletes live rows, only those last accessed at or before `lastUsedBefore` when given; how many. */
+  async deleteLive(cutoff: string, lastUsedBefore?: string): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('mcp_sessions')
+      .where('last_accessed', '>', cutoff)
+      .$if(lastUsedBefore !== undefined, (q) => q.where('last_accessed', '<=', lastUsedBefore ?? ''))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** How many rows were deleted. */
+  async deleteExpired(cutoff: string): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('mcp_sessions')
+      .where('last_accessed', '<=', cutoff)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   #liveQuery(db: Store['db'], id: string, cutoff: string) {

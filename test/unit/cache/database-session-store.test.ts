@@ -1,4 +1,4 @@
-// DatabaseSessionStore beyond the contract: what lands in mcp_sessions, the sweep of expired rows, and the app's store outliving it.
+// DatabaseSessionStore beyond the contract: what lands in mcp_sessions, expired rows left for the reaper, and the app's store outliving it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseSessionStore } from '../../../src/cache/database-session-store.js';
 import { backends, type TestStore } from '../../helpers/backends.js';
@@ -39,20 +39,18 @@ for (const backend of backends()) {
       await store.close();
     });
 
-    it('deletes rows past the TTL when sessions are created after the sweep interval', async () => {
-      const store = new DatabaseSessionStore({
-        store: t.store,
-        ttlSeconds: 60,
-        sweepIntervalSeconds: 30,
-        now: () => clock.now,
-      });
-      await store.create({ subject: 'alice', serverId: null, transport: 'ws' });
+    it('keeps expired rows, invisible, until reaped', async () => {
+      const store = new DatabaseSessionStore({ store: t.store, ttlSeconds: 60, now: () => clock.now });
+      const idle = await store.create({ subject: 'alice', serverId: null, transport: 'ws' });
       const kept = await store.create({ subject: 'alice', serverId: null, transport: 'ws' });
       clock.now += 45_000;
       await store.touch(kept.id);
       clock.now += 20_000;
       // The first session is now 65 s idle; the kept one 20 s.
       const fresh = await store.create({ subject: 'bob', serverId: null, transport: 'ws' });
+      expect(await store.get(idle.id)).toBeUndefined();
+      expect(await rows()).toHaveLength(3);
+      expect(await store.reapExpired()).toBe(1);
       expect((await rows()).map((r) => r.session_id).sort()).toEqual([kept.id, fresh.id].sort());
       await store.close();
     });

@@ -259,6 +259,51 @@ describe.each(backends)('SessionStore ($name)', (backend) => {
     });
   }
 
+  it('lists every live session oldest first, leaving expired ones out', async () => {
+    await open(60);
+    const old = await store.create({ subject: 'alice', serverId: null, transport: 'sse' });
+    clock.now += 50_000;
+    const a = await store.create({ subject: 'alice', serverId: 's1', transport: 'streamable-http' });
+    clock.now += 1_000;
+    const b = await store.create({ subject: 'bob', serverId: null, transport: 'ws' });
+    expect((await store.list()).map((r) => r.id)).toEqual([old.id, a.id, b.id]);
+    clock.now += 10_000;
+    // `old` is now 61 s idle: expired, so neither listed nor purged.
+    const listed = await store.list();
+    expect(listed.map((r) => [r.id, r.subject, r.serverId, r.transport])).toEqual([
+      [a.id, 'alice', 's1', 'streamable-http'],
+      [b.id, 'bob', null, 'ws'],
+    ]);
+  });
+
+  it('purges sessions last used at or before a time, or all of them, and counts them', async () => {
+    await open(60);
+    const idle = await store.create({ subject: 'alice', serverId: null, transport: 'sse' });
+    clock.now += 20_000;
+    const busy = await store.create({ subject: 'alice', serverId: null, transport: 'sse' });
+    const other = await store.create({ subject: 'bob', serverId: null, transport: 'ws' });
+    expect(await store.purge({ lastUsedBefore: clock.now - 10_000 })).toBe(1);
+    expect(await store.get(idle.id)).toBeUndefined();
+    expect((await store.listByPrincipal('alice')).map((r) => r.id)).toEqual([busy.id]);
+    expect(await store.purge()).toBe(2);
+    expect(await store.get(other.id)).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+    expect(await store.purge()).toBe(0);
+  });
+
+  it('reaps expired records, leaving live ones', async () => {
+    await open(60);
+    await store.create({ subject: 'alice', serverId: null, transport: 'ws' });
+    clock.now += 30_000;
+    const live = await store.create({ subject: 'alice', serverId: null, transport: 'ws' });
+    clock.now += 31_000;
+    const reaped = await store.reapExpired();
+    // Redis expires keys by itself (on its own clock, so here nothing is due yet): it never has any to reap.
+    expect(reaped).toBe(backend.name === 'redis' ? 0 : 1);
+    expect((await store.list()).map((r) => r.id)).toEqual([live.id]);
+    expect(await store.reapExpired()).toBe(0);
+  });
+
   it('never revives an expired session: touch, update and subscribe see it as unknown', async () => {
     await open(60);
     const s = await store.create({ subject: 'alice', serverId: null, transport: 'ws' });
