@@ -18,6 +18,7 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['backup', async () => (await import('./backup.js')).run],
   ['restore', async () => (await import('./restore.js')).run],
   ['verify', async () => (await import('./verify.js')).run],
+  ['sessions', async () => (await import('./sessions.js')).run],
 ]);
 
 const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
@@ -32,6 +33,7 @@ const USAGE = `usage: mcpgateway [serve] [--host H] [--port P]
        mcpgateway backup [--output FILE] [--json] | backup list [--json]
        mcpgateway restore FILE [--force]
        mcpgateway verify FILE [--json]
+       mcpgateway sessions list [--json] | sessions purge (--older-than DURATION | --all)
 `;
 
 /** node:util parseArgs rejects an unknown option or a missing value with a TypeError carrying one of these codes. */
