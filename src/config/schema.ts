@@ -53,7 +53,7 @@ export const CONFIG_SCHEMA = {
     env: 'CACHE_TYPE',
     schema: choice(['database', 'memory', 'redis', 'none']),
     default: 'database',
-    doc: 'Where sessions and undelivered messages live: database, memory, redis or none.',
+    doc: 'Where MCP sessions live: database or redis (shared by every instance on it), memory (this process), or none (this process, nothing stored: a session lives as long as its connection). See docs/sessions.md.',
   }),
   registryCacheTtl: v({
     env: 'REGISTRY_CACHE_TTL',
@@ -71,7 +71,7 @@ export const CONFIG_SCHEMA = {
     env: 'SESSION_TTL',
     schema: int(1, 31_536_000),
     default: '3600',
-    doc: 'Seconds an idle MCP session is kept.',
+    doc: 'Seconds an idle MCP session is kept; the leader instance deletes expired stored sessions (docs/sessions.md).',
   }),
   messageTtl: v({
     env: 'MESSAGE_TTL',
