@@ -89,3 +89,90 @@ describe.each(modes)('two gateways with CACHE_TYPE=$cacheType', ({ cacheType, sk
     expect(after.status).toBe(404);
   });
 });
+
+describe('two gateways reaping sessions (CACHE_TYPE=database, SESSION_TTL=2)', () => {
+  const skip = postgres === undefined;
+  let t: TestStore;
+  const gateways: Gateway[] = [];
+  let token: string;
+
+  beforeAll(async () => {
+    if (skip) return;
+    t = await postgres.open();
+    const config = testConfig({ PORT: '0', DATABASE_URL: t.url, CACHE_TYPE: 'database', SESSION_TTL: '2' });
+    gateways.push(
+      ...(await Promise.all([
+        startGateway({ config, logger: false }),
+        startGateway({ config, logger: false }),
+      ])),
+    );
+    token = await createTokenSigner(config).sign({
+      username: 'ops@example.com',
+      expMinutes: 60,
+      admin: true,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const gw of gateways) await gw.close();
+    await t?.dispose();
+  });
+
+  const openSession = async (gw: Gateway): Promise<string> => {
+    const res = await fetch(`${gw.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'ops', version: '1' },
+        },
+      }),
+    });
+    await res.text();
+    return res.headers.get('mcp-session-id')!;
+  };
+  const stored = async (id: string) =>
+    (await t.store.db.selectFrom('mcp_sessions').select('session_id').where('session_id', '=', id).execute())
+      .length;
+  const reaped = async (gw: Gateway): Promise<number> => {
+    const text = await (
+      await fetch(`${gw.url}/metrics/prometheus`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
+    return Number(/^mcpgateway_sessions_reaped_total(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 'NaN');
+  };
+  const until = async (check: () => Promise<boolean>, ms: number): Promise<void> => {
+    for (const end = Date.now() + ms; Date.now() < end;) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`not within ${ms} ms`);
+  };
+
+  it.skipIf(skip)(
+    'one instance deletes expired rows, and another takes over when it stops',
+    async () => {
+      const first = await openSession(gateways[0]!);
+      expect(await stored(first)).toBe(1);
+      await until(async () => (await stored(first)) === 0, 6000);
+      const counts = await Promise.all(gateways.map(reaped));
+      expect(counts.sort()).toEqual([0, 1]);
+      const leader = gateways[counts.indexOf(1)]!;
+      const other = gateways.find((gw) => gw !== leader)!;
+      await leader.close();
+      gateways.splice(gateways.indexOf(leader), 1);
+      const second = await openSession(other);
+      await until(async () => (await stored(second)) === 0, 6000);
+      expect(await reaped(other)).toBe(1);
+    },
+    20_000,
+  );
+});
