@@ -33,6 +33,8 @@ export class LiveSession implements McpPeer {
     readonly principal: Principal,
     private readonly store: SessionStore,
     readonly channel: SessionChannel,
+    /** A client's answer to no request asked here: another instance holding the session may have asked. */
+    private readonly onUnsettled: (response: JSONRPCResponse) => void = () => undefined,
   ) {
     this.sessionId = record.id;
     this.#latest = record;
@@ -97,6 +99,11 @@ export class LiveSession implements McpPeer {
   }
 
   settle(response: JSONRPCResponse): void {
+    if (!this.#outgoing.settle(response)) this.onUnsettled(response);
+  }
+
+  /** An answer relayed from another instance: settled if it was asked here, never passed on again. */
+  settleRelayed(response: JSONRPCResponse): void {
     this.#outgoing.settle(response);
   }
 
