@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTokenSigner } from '../../src/auth/jwt.js';
 import { testConfig } from '../../src/config/load.js';
 import { startGateway, type Gateway } from '../../src/main.js';
+import { startEverything, type Everything } from '../fixtures/federation/everything.js';
 import { backends, type TestStore } from '../helpers/backends.js';
 
 const postgres = backends().find((b) => b.name === 'postgres');
@@ -71,11 +72,12 @@ describe.each(modes)('legacy SSE across two gateways with CACHE_TYPE=$cacheType'
   let b: Gateway;
   let token: string;
   let upstream: { url: string; server: Server };
+  let everything: Everything;
 
   beforeAll(async () => {
     if (skip) return;
     t = await postgres!.open();
-    upstream = await startUpstream();
+    [upstream, everything] = await Promise.all([startUpstream(), startEverything('streamableHttp')]);
     const config = testConfig({
       PORT: '0',
       DATABASE_URL: t.url,
@@ -98,14 +100,33 @@ describe.each(modes)('legacy SSE across two gateways with CACHE_TYPE=$cacheType'
       body: JSON.stringify({ name: `echo_${cacheType}`, url: `${upstream.url}/echo`, request_type: 'GET' }),
     });
     expect(res.status, await res.text()).toBeLessThan(300);
+    const gateway = await fetch(`${a.url}/gateways`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ev', url: everything.url, transport: 'STREAMABLEHTTP' }),
+    });
+    expect(gateway.status, await gateway.text()).toBe(201);
   }, 60_000);
 
   afterAll(async () => {
     await a?.close();
     await b?.close();
     upstream?.server.close();
+    await everything?.stop();
     await t?.dispose();
   });
+
+  /** POSTs to `gw` at the endpoint A's stream named. */
+  const poster =
+    (endpoint: string) =>
+    async (gw: Gateway, body: unknown): Promise<void> => {
+      const res = await fetch(`${gw.url}${endpoint}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, await res.text()).toBe(202);
+    };
 
   it.skipIf(skip)("answers POSTs landing on B on A's stream, each once and in order", async () => {
     const stream = await openStream(`${a.url}/sse`, token);
@@ -155,4 +176,57 @@ describe.each(modes)('legacy SSE across two gateways with CACHE_TYPE=$cacheType'
       stream.close();
     }
   });
+
+  it.skipIf(skip)(
+    'relays sampling asked by a call running on B to A, and its answer posted to A back to B',
+    async () => {
+      const stream = await openStream(`${a.url}/sse`, token);
+      try {
+        await expect.poll(() => stream.events.find((e) => e.event === 'endpoint')).toBeDefined();
+        const post = poster(stream.events.find((e) => e.event === 'endpoint')!.data);
+        const answered = (id: number) =>
+          expect.poll(() => stream.messages().some((m) => m.id === id), { timeout: 10_000 }).toBe(true);
+        await post(b, {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-06-18',
+            capabilities: { sampling: {} },
+            clientInfo: { name: 'sse', version: '1' },
+          },
+        });
+        await answered(1);
+        await post(b, { jsonrpc: '2.0', method: 'notifications/initialized' });
+        await post(b, {
+          jsonrpc: '2.0',
+          id: 2,
+          method: 'tools/call',
+          params: { name: 'ev-trigger-sampling-request', arguments: { prompt: 'hello', maxTokens: 10 } },
+        });
+        const asked = await expect
+          .poll(() => stream.events.map((e) => e.data).find((d) => d.includes('sampling/createMessage')), {
+            timeout: 10_000,
+          })
+          .toBeDefined()
+          .then(() => {
+            const data = stream.events.map((e) => e.data).find((d) => d.includes('sampling/createMessage'))!;
+            return JSON.parse(data) as { id: string };
+          });
+        // The client answers on the instance holding its stream; the call waiting for it runs on B.
+        await post(a, {
+          jsonrpc: '2.0',
+          id: asked.id,
+          result: { role: 'assistant', content: { type: 'text', text: 'a sampled answer' }, model: 'e2e' },
+        });
+        await answered(2);
+        const result = stream.messages().find((m) => m.id === 2)!;
+        expect(JSON.stringify(result)).toContain('a sampled answer');
+        expect(stream.messages().filter((m) => m.id === 2)).toHaveLength(1);
+      } finally {
+        stream.close();
+      }
+    },
+    30_000,
+  );
 });
