@@ -5,8 +5,7 @@ import type { SessionRecord, SessionStore, SessionTransportKind } from '../cache
 import { AppError } from '../errors/app-error.js';
 import type { CatalogEvent, CatalogScope, McpCatalog } from './catalog.js';
 import { LiveSession, type SessionChannel } from './live-session.js';
-import type { JSONRPCResponse } from './protocol/json-rpc.js';
-import { RelayChannel, relayedOf, sessionTopic } from './session-relay.js';
+import { RelayChannel, relayedOf, sessionTopic, type RelayedMessage } from './session-relay.js';
 
 export interface HubLogger {
   warn(obj: unknown, msg?: string): void;
@@ -198,13 +197,16 @@ export class SessionHub {
   }
 
   #session(record: SessionRecord, principal: Principal, channel: SessionChannel): LiveSession {
-    const publishAnswer = (response: JSONRPCResponse): void =>
+    const publish = (payload: RelayedMessage): void =>
       void this.opts.bus
-        .publish(sessionTopic(record.id), { type: 'answer', response } as unknown as BusPayload)
+        .publish(sessionTopic(record.id), payload as unknown as BusPayload)
         .catch((error: unknown) =>
-          this.opts.logger.error({ err: error, sessionId: record.id }, 'MCP answer relay failed'),
+          this.opts.logger.error({ err: error, sessionId: record.id }, `MCP ${payload.type} relay failed`),
         );
-    return new LiveSession(record, principal, this.opts.store, channel, publishAnswer);
+    return new LiveSession(record, principal, this.opts.store, channel, {
+      answer: (response) => publish({ type: 'answer', response }),
+      cancel: (requestId, reason) => publish({ type: 'cancel', requestId, reason }),
+    });
   }
 
   #hold(session: LiveSession): void {
@@ -231,6 +233,7 @@ export class SessionHub {
     const session = this.#live.get(id);
     if (session === undefined || relayed === undefined) return;
     if (relayed.type === 'answer') return session.settleRelayed(relayed.response);
+    if (relayed.type === 'cancel') return void session.inflight.cancelHere(relayed.requestId, relayed.reason);
     // Only the instance holding the stream writes; another one relaying too must not echo it.
     if (!(session.channel instanceof RelayChannel)) session.send(relayed.message);
   }

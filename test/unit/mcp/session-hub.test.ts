@@ -128,6 +128,15 @@ describe('SessionHub', () => {
       await expect(answer).resolves.toEqual({ roots: [] });
     });
 
+    it('aborts a request running on one instance when its cancellation is posted to another', async () => {
+      const { here, held, revive } = await threeInstances();
+      const relayed = await revive(here);
+      const running = relayed.inflight.begin(7)!;
+      held.inflight.cancel(7, 'The user gave up'); // the client's notifications/cancelled lands on the holder
+      await vi.waitFor(() => expect(running.signal.aborted).toBe(true));
+      expect((running.signal.reason as Error).message).toBe('The user gave up');
+    });
+
     it('tells the client of a list change once, from the holder alone', async () => {
       const { here, written, revive } = await threeInstances();
       await revive(here);
