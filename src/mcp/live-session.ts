@@ -16,11 +16,19 @@ export interface SessionChannel {
   close(): void;
 }
 
+/** Passes on what the client sent for a request this instance neither asked nor serves. */
+export interface SessionElsewhere {
+  answer(response: JSONRPCResponse): void;
+  cancel(id: RequestId, reason: string): void;
+}
+
+const NOWHERE: SessionElsewhere = { answer: () => undefined, cancel: () => undefined };
+
 export class LiveSession implements McpPeer {
   readonly mode = 'session';
   readonly sessionId: string;
   readonly scope: CatalogScope;
-  readonly inflight = new InflightRequests();
+  readonly inflight: InflightRequests;
   /** When this instance last wrote the session's last use to the store (performance.now() ms; 0: never). */
   touchedAt = 0;
   readonly #outgoing: OutgoingRequests;
@@ -33,7 +41,10 @@ export class LiveSession implements McpPeer {
     readonly principal: Principal,
     private readonly store: SessionStore,
     readonly channel: SessionChannel,
+    /** What concerns another instance holding the session: a client's answer or cancellation not meant for here. */
+    private readonly elsewhere: SessionElsewhere = NOWHERE,
   ) {
+    this.inflight = new InflightRequests((id, reason) => elsewhere.cancel(id, reason));
     this.sessionId = record.id;
     this.#latest = record;
     this.scope = record.serverId === null ? {} : { serverId: record.serverId };
@@ -97,6 +108,11 @@ export class LiveSession implements McpPeer {
   }
 
   settle(response: JSONRPCResponse): void {
+    if (!this.#outgoing.settle(response)) this.elsewhere.answer(response);
+  }
+
+  /** An answer relayed from another instance: settled if it was asked here, never passed on again. */
+  settleRelayed(response: JSONRPCResponse): void {
     this.#outgoing.settle(response);
   }
 

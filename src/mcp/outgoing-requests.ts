@@ -1,4 +1,5 @@
 // Server-to-client requests of one session (sampling, elicitation, roots relayed from upstreams).
+import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { OutgoingOptions } from './peer.js';
 import {
@@ -18,6 +19,11 @@ interface Pending {
 export class OutgoingRequests {
   readonly #pending = new Map<string, Pending>();
   #next = 0;
+  /**
+   * Unique to this session's half on this instance: the client may answer on another instance, which relays
+   * the answer to every instance holding the session, and only the asker may recognise the id.
+   */
+  readonly #prefix = `gw-${randomBytes(4).toString('hex')}-`;
 
   constructor(private readonly send: (message: JSONRPCMessage, related?: RequestId) => void) {}
 
@@ -27,7 +33,7 @@ export class OutgoingRequests {
     opts: OutgoingOptions,
   ): Promise<unknown> {
     // A prefix the client's own ids are unlikely to use keeps the two directions apart in logs.
-    const id = `gw-${++this.#next}`;
+    const id = `${this.#prefix}${++this.#next}`;
     const key = idKey(id);
     return new Promise<unknown>((resolve, reject) => {
       const finish = (): void => {
@@ -58,12 +64,15 @@ export class OutgoingRequests {
     });
   }
 
-  /** Delivers a client's response; responses to ids we never sent are ignored. */
-  settle(response: JSONRPCResponse): void {
-    if (!isRequestId(response.id)) return;
+  /** Delivers a client's response; false (nothing done) when this side never sent its id or stopped waiting. */
+  settle(response: JSONRPCResponse): boolean {
+    if (!isRequestId(response.id)) return false;
     const pending = this.#pending.get(idKey(response.id));
-    if (pending === undefined) return;
-    if ('result' in response) return pending.resolve(response.result);
+    if (pending === undefined) return false;
+    if ('result' in response) {
+      pending.resolve(response.result);
+      return true;
+    }
     const error: Record<string, unknown> = isRecord(response.error) ? response.error : {};
     pending.reject(
       new AppError({
@@ -72,6 +81,7 @@ export class OutgoingRequests {
         data: error,
       }),
     );
+    return true;
   }
 
   rejectAll(reason: string): void {

@@ -55,6 +55,9 @@ export interface OutgoingOptions {
 export class InflightRequests {
   readonly #requests = new Map<string, AbortController>();
 
+  /** `elsewhere`: a cancellation of a request not running here (another instance may be serving it). */
+  constructor(private readonly elsewhere: (id: RequestId, reason: string) => void = () => undefined) {}
+
   /** A controller for the new request, or undefined when a request with this id is still in flight. */
   begin(id: RequestId): AbortController | undefined {
     const key = idKey(id);
@@ -70,7 +73,14 @@ export class InflightRequests {
   }
 
   cancel(id: RequestId, reason: string): void {
-    this.#requests.get(idKey(id))?.abort(new Error(reason));
+    if (!this.cancelHere(id, reason)) this.elsewhere(id, reason);
+  }
+
+  /** Cancels the request if it runs here; false when it does not. */
+  cancelHere(id: RequestId, reason: string): boolean {
+    const controller = this.#requests.get(idKey(id));
+    controller?.abort(new Error(reason));
+    return controller !== undefined;
   }
 
   abortAll(reason: string): void {

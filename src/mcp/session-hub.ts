@@ -1,10 +1,11 @@
 // SessionHub: this instance's live sessions: opening (with a per-principal cap), lookup, teardown, change fan-out.
 import type { Principal } from '../auth/principal.js';
-import type { BusMessage, EventBus } from '../cache/event-bus.js';
+import type { BusMessage, BusPayload, EventBus } from '../cache/event-bus.js';
 import type { SessionRecord, SessionStore, SessionTransportKind } from '../cache/session-store.js';
 import { AppError } from '../errors/app-error.js';
 import type { CatalogEvent, CatalogScope, McpCatalog } from './catalog.js';
 import { LiveSession, type SessionChannel } from './live-session.js';
+import { RelayChannel, relayedOf, sessionTopic, type RelayedMessage } from './session-relay.js';
 
 export interface HubLogger {
   warn(obj: unknown, msg?: string): void;
@@ -14,7 +15,10 @@ export interface HubLogger {
 export interface SessionHubOptions {
   store: SessionStore;
   catalog: McpCatalog;
-  /** Carries `session:<id>` messages: a session ended on one instance ends its streams on every other. */
+  /**
+   * Carries `session:<id>` messages: a session ended on one instance ends its streams on every other; messages
+   * for a stream another instance holds, and the client's answers, travel between them (session-relay.ts).
+   */
   bus: EventBus;
   logger: HubLogger;
   /** Opening one more evicts the principal's least recently used session. */
@@ -55,8 +59,6 @@ export function sessionTimings(
     touchIntervalMs: Math.min(60_000, sessionTtlSeconds * 100),
   };
 }
-
-const sessionTopic = (id: string): string => `session:${id}`;
 
 const unknownSession = (): AppError =>
   new AppError({ code: 'NotFound', message: 'Session not found: initialize a new session' });
@@ -104,7 +106,7 @@ export class SessionHub {
       transport,
     });
     const touch = (): void => void this.opts.store.touch(record.id).catch(() => undefined);
-    const session = new LiveSession(record, principal, this.opts.store, channel(record, touch));
+    const session = this.#session(record, principal, channel(record, touch));
     session.touchedAt = performance.now();
     this.#hold(session);
     return session;
@@ -134,7 +136,7 @@ export class SessionHub {
       const touch = (): void => void this.opts.store.touch(id).catch(() => undefined);
       const channel = revive?.(record, touch);
       if (channel === undefined) throw unknownSession();
-      session = new LiveSession(record, principal, this.opts.store, channel);
+      session = this.#session(record, principal, channel);
       this.#hold(session);
     } else session.seen(record);
     const now = performance.now();
@@ -143,6 +145,14 @@ export class SessionHub {
       await this.opts.store.touch(id);
     }
     return session;
+  }
+
+  /**
+   * For `revive`: the channel of a session whose stream another instance holds. What the session sends here
+   * is written there, in order; the holder's hub does the writing.
+   */
+  relay(id: string): SessionChannel {
+    return new RelayChannel(this.opts.bus, id, this.opts.logger);
   }
 
   /** Ends a session everywhere: its streams here, its record in the store, its streams on other instances. */
@@ -163,7 +173,8 @@ export class SessionHub {
 
   /**
    * Stops fan-out and ends every live stream. SSE and WebSocket sessions die with their connection, so
-   * their records go too; Streamable HTTP records stay for another instance sharing the store.
+   * their records go too; Streamable HTTP records stay for another instance sharing the store, and so do the
+   * records of sessions relayed to the instance holding their stream.
    */
   async close(): Promise<void> {
     this.#unsubscribe();
@@ -177,11 +188,25 @@ export class SessionHub {
     for (const session of sessions) session.close('The gateway is shutting down');
     await Promise.all(
       sessions.map(async (s) => {
+        if (s.channel instanceof RelayChannel) return;
         const record = await this.opts.store.get(s.sessionId);
         if (record !== undefined && record.transport !== 'streamable-http')
           await this.opts.store.delete(s.sessionId);
       }),
     );
+  }
+
+  #session(record: SessionRecord, principal: Principal, channel: SessionChannel): LiveSession {
+    const publish = (payload: RelayedMessage): void =>
+      void this.opts.bus
+        .publish(sessionTopic(record.id), payload as unknown as BusPayload)
+        .catch((error: unknown) =>
+          this.opts.logger.error({ err: error, sessionId: record.id }, `MCP ${payload.type} relay failed`),
+        );
+    return new LiveSession(record, principal, this.opts.store, channel, {
+      answer: (response) => publish({ type: 'answer', response }),
+      cancel: (requestId, reason) => publish({ type: 'cancel', requestId, reason }),
+    });
   }
 
   #hold(session: LiveSession): void {
@@ -203,9 +228,14 @@ export class SessionHub {
 
   #onSessionMessage(id: string, message: BusMessage): void {
     if (message.origin === this.opts.bus.instanceId) return;
-    const payload = message.payload as { type?: unknown; reason?: unknown } | null;
-    if (payload?.type === 'close')
-      this.#drop(id, typeof payload.reason === 'string' ? payload.reason : 'Session ended');
+    const relayed = relayedOf(message.payload);
+    if (relayed?.type === 'close') return this.#drop(id, relayed.reason);
+    const session = this.#live.get(id);
+    if (session === undefined || relayed === undefined) return;
+    if (relayed.type === 'answer') return session.settleRelayed(relayed.response);
+    if (relayed.type === 'cancel') return void session.inflight.cancelHere(relayed.requestId, relayed.reason);
+    // Only the instance holding the stream writes; another one relaying too must not echo it.
+    if (!(session.channel instanceof RelayChannel)) session.send(relayed.message);
   }
 
   async #makeRoom(subject: string): Promise<void> {
@@ -225,15 +255,23 @@ export class SessionHub {
     if (event.type !== 'resource_updated') {
       const method = LIST_CHANGED.get(event.type);
       if (method === undefined) return;
-      for (const session of this.#live.values())
+      for (const session of this.#held())
         if (scopeSees(session.scope, event.serverIds)) session.notify(method);
       return;
     }
-    for (const session of [...this.#live.values()]) {
+    for (const session of this.#held()) {
       const record = await this.opts.store.get(session.sessionId);
       if (record?.subscriptions.includes(event.uri))
         session.notify('notifications/resources/updated', { uri: event.uri });
     }
+  }
+
+  /**
+   * The sessions whose stream is on this instance. Catalog events reach every instance through the bus, so
+   * a relayed session hears them where its stream is, not from here too.
+   */
+  #held(): LiveSession[] {
+    return [...this.#live.values()].filter((s) => !(s.channel instanceof RelayChannel));
   }
 
   async #sweep(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Dispatcher } from '../dispatcher.js';
 import type { LiveSession, SessionChannel } from '../live-session.js';
 import { classifyMessage, INVALID_REQUEST, JsonRpcError } from '../protocol/json-rpc.js';
 import type { SessionHub } from '../session-hub.js';
+import { RelayChannel } from '../session-relay.js';
 import type { InboundRequest } from './inbound-request.js';
 import { writeAccepted } from './http-io.js';
 import { SseStream } from './sse-stream.js';
@@ -59,8 +60,12 @@ export class LegacySse {
         undefined,
         400,
       );
-    const session = await this.opts.hub.resolve(sessionId, http.principal, http.scope);
-    channelOf(session);
+    // A stream held by another instance: the answers go to it over the event bus.
+    const session = await this.opts.hub.resolve(sessionId, http.principal, http.scope, (record) =>
+      record.transport === 'sse' ? this.opts.hub.relay(record.id) : undefined,
+    );
+    if (!(session.channel instanceof SseChannel || session.channel instanceof RelayChannel))
+      throw notLegacy();
     const messages: unknown[] = Array.isArray(body) ? body : [body];
     const invalid = messages.map((m) => classifyMessage(m)).find((k) => k.kind === 'invalid');
     if (invalid !== undefined)
@@ -75,6 +80,8 @@ export class LegacySse {
 
 function channelOf(session: LiveSession): SseChannel {
   if (session.channel instanceof SseChannel) return session.channel;
-  // A Streamable HTTP or WebSocket session id sent to the legacy endpoint.
-  throw new JsonRpcError(INVALID_REQUEST, 'Session not found', undefined, 404);
+  throw notLegacy();
 }
+
+/** A Streamable HTTP or WebSocket session id sent to the legacy endpoint. */
+const notLegacy = (): JsonRpcError => new JsonRpcError(INVALID_REQUEST, 'Session not found', undefined, 404);
