@@ -2,9 +2,7 @@
 // prompts, then servers and their links; each entity created, skipped, renamed or updated per the strategy.
 import type { Kysely } from 'kysely';
 import type { SecretCodec } from '../auth/secret-box.js';
-import { AppError, conflict } from '../errors/app-error.js';
-import { inSavepoint } from '../store/db.js';
-import { uniqueViolationColumn } from '../store/unique-violation.js';
+import { conflict } from '../errors/app-error.js';
 import { slugify } from '../registry/gateways/slug.js';
 import { LIMITS } from '../registry/common/input.js';
 import { GatewaysRepo } from '../store/repos/gateways.js';
@@ -16,7 +14,17 @@ import { ToolsRepo } from '../store/repos/tools.js';
 import type { Database, GatewayRow, PromptRow, ResourceRow, ServerRow, ToolRow } from '../store/schema.js';
 import type { EntryAuth, OpenedAuth } from './credentials.js';
 import type { EntityType } from './export-format.js';
-import { record, type ImportStatus } from './import-report.js';
+import type { ImportStatus } from './import-report.js';
+import {
+  FEDERATED_COLUMNS,
+  FEDERATED_TOOL_COLUMNS,
+  GATEWAY_COLUMNS,
+  PROMPT_COLUMNS,
+  RESOURCE_COLUMNS,
+  SERVER_COLUMNS,
+  TOOL_COLUMNS,
+} from './import-columns.js';
+import { importStep } from './import-step.js';
 import { gatewayRow, promptRow, resourceRow, serverRow, toolRow, type RowContext } from './import-rows.js';
 import {
   gatewayEntrySchema,
@@ -49,72 +57,6 @@ export interface ImportOutcome {
   discover: string[];
   changed: Set<'tools' | 'resources' | 'prompts' | 'servers' | 'gateways'>;
 }
-
-const TOOL_COLUMNS = [
-  'original_name',
-  'custom_name',
-  'name',
-  'display_name',
-  'url',
-  'description',
-  'integration_type',
-  'request_type',
-  'headers',
-  'input_schema',
-  'output_schema',
-  'annotations',
-  'jsonpath_filter',
-  'timeout_ms',
-  'enabled',
-  'tags',
-] as const;
-/** A federated entity mirrors its upstream: only what the admin set is carried onto an existing one. */
-const FEDERATED_TOOL_COLUMNS = [
-  'custom_name',
-  'name',
-  'headers',
-  'jsonpath_filter',
-  'timeout_ms',
-  'enabled',
-  'tags',
-] as const;
-const RESOURCE_COLUMNS = [
-  'name',
-  'description',
-  'mime_type',
-  'uri_template',
-  'text_content',
-  'binary_content',
-  'size',
-  'enabled',
-  'tags',
-] as const;
-const PROMPT_COLUMNS = [
-  'original_name',
-  'name',
-  'description',
-  'template',
-  'argument_schema',
-  'enabled',
-  'tags',
-] as const;
-const FEDERATED_COLUMNS = ['enabled', 'tags'] as const;
-/** Not capabilities, server_info, reachable, last_seen: discovery and health checks own those once it exists. */
-const GATEWAY_COLUMNS = [
-  'name',
-  'slug',
-  'url',
-  'description',
-  'transport',
-  'passthrough_auth',
-  'passthrough_headers',
-  'prefix_mode',
-  'timeout_ms',
-  'command',
-  'enabled',
-  'tags',
-] as const;
-const SERVER_COLUMNS = ['name', 'description', 'icon', 'enabled', 'tags'] as const;
 
 export async function runImport(
   trx: Kysely<Database>,
@@ -198,27 +140,8 @@ class ImportRun {
   }
 
   /** One entity; with continue-on-error a failure is undone alone (a savepoint) and the run goes on. */
-  async #step(type: string, name: string, work: () => Promise<Upserted<unknown> | undefined>): Promise<void> {
-    const { continueOnError, status } = this.opts;
-    try {
-      const done = continueOnError ? await inSavepoint(this.trx, 'transfer_entity', work) : await work();
-      if (done === undefined) return;
-      record(status, {
-        type,
-        name,
-        action: done.action,
-        ...(done.fields === undefined ? {} : { fields: done.fields }),
-        ...(done.action === 'rename' ? { renamed_to: labelOf(done.row) } : {}),
-      });
-    } catch (thrown) {
-      const error = named(thrown, type, name);
-      const message = error instanceof Error ? error.message : String(error);
-      if (!continueOnError) {
-        record(status, { type, name, action: 'fail', error: message });
-        throw error;
-      }
-      record(status, { type, name, action: 'fail', error: message });
-    }
+  #step(type: string, name: string, work: () => Promise<Upserted<unknown> | undefined>): Promise<void> {
+    return importStep(this.trx, this.opts, type, name, work);
   }
 
   #warn(message: string | undefined): void {
@@ -542,18 +465,4 @@ class ImportRun {
   }
 }
 
-/** The error with the entity it is about; a unique clash the indexes could not foresee becomes a 409. */
-function named(error: unknown, type: string, name: string): unknown {
-  if (error instanceof AppError)
-    return new AppError({ code: error.code, message: `${type} ${name}: ${error.message}`, data: error.data });
-  if (uniqueViolationColumn(error) !== undefined)
-    return conflict(`${type} ${name}: clashes with an entity registered meanwhile: import again`);
-  return error;
-}
-
 const sorted = (ids: readonly string[]): string => [...ids].sort().join('\n');
-
-function labelOf(row: unknown): string {
-  const r = row as { name?: string; uri?: string };
-  return r.name ?? r.uri ?? '';
-}
